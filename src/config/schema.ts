@@ -1,0 +1,203 @@
+import { z } from "zod";
+
+/**
+ * The single place where every config key is declared: its type, range, default and help text.
+ * Types, validation errors and the README's config reference all come from this schema.
+ */
+
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max);
+const finite = () => z.number().finite();
+const probability = () => finite().min(0).max(1);
+
+export const methodNames = ["standard", "variance-aware", "mean", "worst-case", "uncertainty-weighted"] as const;
+export type MethodName = (typeof methodNames)[number];
+
+export const claimIds = ["rm-disagreement", "overoptimisation-risk", "variance-aware-lowers-risk"] as const;
+export type ClaimId = (typeof claimIds)[number];
+
+const syntheticSchema = z
+  .object({
+    prompts: int(4).default(600).describe("Number of synthetic prompts."),
+    candidatesPerPrompt: int(2, 64).default(8).describe("Candidate responses per prompt (the policy's actions)."),
+    pairsPerPrompt: int(1).default(4).describe("Preference pairs sampled per prompt for reward-model training."),
+    temperature: finite()
+      .gt(0)
+      .default(1)
+      .describe("Bradley-Terry temperature: P(a preferred to b) = sigmoid((r(a) - r(b)) / temperature)."),
+    labelFlipRate: finite().min(0).max(0.5).default(0).describe("Probability that a sampled label is flipped."),
+    commonTraits: int(1, 500)
+      .default(12)
+      .describe("Traits (words) that appear often in responses: learned well by reward models."),
+    rareTraits: int(0, 5000)
+      .default(120)
+      .describe("Traits that appear rarely: learned poorly, where reward models disagree most."),
+    rareTraitRate: probability().default(0.04).describe("Probability that a given rare trait appears in a response."),
+    responseLength: int(4, 400).default(24).describe("Words per synthetic response."),
+  })
+  .strict();
+
+const csvSchema = z
+  .object({
+    id: z.string().min(1).optional().describe("Column holding the pair id (default: the row number)."),
+    prompt: z.string().min(1).default("prompt").describe("Column holding the prompt."),
+    chosen: z.string().min(1).default("chosen").describe("Column holding the preferred response."),
+    rejected: z.string().min(1).default("rejected").describe("Column holding the other response."),
+  })
+  .strict();
+
+const splitsSchema = z
+  .object({
+    train: probability().default(0.7).describe("Fraction of prompts used to train reward models."),
+    validation: probability().default(0.1).describe("Fraction of prompts for per-epoch validation accuracy."),
+    test: probability().default(0.2).describe("Fraction of prompts held out for evaluation and optimisation."),
+  })
+  .strict()
+  .refine((s) => Math.abs(s.train + s.validation + s.test - 1) < 1e-9, {
+    message: "train + validation + test must sum to 1",
+  });
+
+const dataSchema = z
+  .object({
+    source: z
+      .enum(["synthetic", "jsonl", "hh-rlhf", "csv", "alpaca-eval"])
+      .default("synthetic")
+      .describe("Where preference data comes from: the embedded synthetic generator or a file format."),
+    path: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Data file (.jsonl, .jsonl.gz, .csv). `${ALIGN_DATA_DIR}` expands to the real-data folder."),
+    maxPairs: int(1).optional().describe("Read at most this many pairs (file order)."),
+    maxPrompts: int(1).optional().describe("Read at most this many candidate sets (alpaca-eval)."),
+    alpacaPairsPerInstruction: int(1)
+      .default(6)
+      .describe("alpaca-eval: training pairs drawn per instruction (the higher judged preference is chosen)."),
+    alpacaMinPreferenceGap: probability()
+      .default(0.1)
+      .describe("alpaca-eval: minimum gap in judged preference between the two responses of a drawn pair."),
+    csv: csvSchema.default({}).describe("csv: which columns hold the fields of a pair."),
+    splits: splitsSchema.default({}).describe("Split of prompts, deterministic from the seed and the prompt."),
+    synthetic: syntheticSchema.default({}).describe("The embedded synthetic dataset."),
+  })
+  .strict()
+  .refine((d) => d.source === "synthetic" || d.path !== undefined, {
+    message: "data.path is required unless data.source is synthetic",
+    path: ["path"],
+  });
+
+const featuresSchema = z
+  .object({
+    dimension: int(16, 1 << 22)
+      .refine((n) => (n & (n - 1)) === 0, "must be a power of two")
+      .default(4096)
+      .describe("Size of the hashed feature space (a power of two)."),
+    ngramMax: int(1, 4).default(2).describe("Largest word n-gram hashed (1 = words only)."),
+    includePrompt: z.boolean().default(false).describe("Also hash the prompt's n-grams (prefixed apart)."),
+  })
+  .strict();
+
+const rewardModelSchema = z
+  .object({
+    members: int(1, 1000).default(5).describe("Reward models in the ensemble; they differ only in their seeds."),
+    head: z.enum(["linear", "mlp"]).default("linear").describe("Reward head on the features."),
+    hiddenUnits: int(1, 4096).default(32).describe("Hidden units of the mlp head."),
+    epochs: int(1, 10000).default(5).describe("Passes over the training pairs."),
+    batchSize: int(1, 1 << 16).default(64).describe("Pairs per Adam step."),
+    learningRate: finite().gt(0).default(0.02).describe("Adam learning rate."),
+    l2: finite().min(0).default(1e-4).describe("L2 penalty on the weights, added to the Bradley-Terry loss."),
+    initScale: finite().min(0).default(0.01).describe("Std of the Gaussian initial weights."),
+    bootstrap: z
+      .boolean()
+      .default(false)
+      .describe("Train each member on a bootstrap resample of the training pairs (its own seed)."),
+  })
+  .strict();
+
+const disagreementSchema = z
+  .object({
+    examples: int(1, 100).default(5).describe("Pairs shown in the Figure-1 analogue: this many disputed and random."),
+  })
+  .strict();
+
+const optimizeSchema = z
+  .object({
+    methods: z
+      .array(z.enum(methodNames))
+      .min(1)
+      .default(["standard"])
+      .describe("Methods run by `align optimize` when no method flag is given."),
+    budgets: z
+      .array(finite().gt(0))
+      .min(1)
+      .default([0.01, 0.03, 0.1, 0.3, 1])
+      .describe("KL budgets KL(pi || pi0) at which methods are compared; beta is bisected per prompt."),
+    betas: z
+      .array(finite().gt(0))
+      .min(1)
+      .default([0.01, 0.03, 0.1, 0.3, 1, 3])
+      .describe("Penalty-form sweep: regularisation strengths beta."),
+    estimate: z
+      .enum(["member", "mean"])
+      .default("member")
+      .describe("Reward estimate: each member alone (one trial per member) or the ensemble mean."),
+    repeats: int(1, 100).default(1).describe("Freshly trained ensembles (new seeds) to repeat the study on."),
+    uncertaintyPenalty: finite()
+      .min(0)
+      .default(1)
+      .describe("lambda of the uncertainty-weighted baseline: r = mean - lambda * variance."),
+    varianceFloor: finite().gt(0).default(1e-6).describe("Floor on the ensemble variance, keeping it positive."),
+    maxPrompts: int(1).optional().describe("Optimise over at most this many held-out prompts."),
+  })
+  .strict();
+
+const simulateSchema = z
+  .object({
+    responses: int(2, 1000).default(10).describe("K: responses per instance of the theoretical model."),
+    instances: int(1).default(200).describe("Random instances (true reward and noise scales) drawn."),
+    draws: int(1).default(200).describe("Noise draws of the reward estimate per instance."),
+    budgets: z
+      .array(finite().gt(0))
+      .min(1)
+      .default([0.001, 0.01, 0.03, 0.1, 0.3])
+      .describe("KL budgets at which both policies are compared."),
+    memberCounts: z
+      .array(int(2))
+      .min(1)
+      .default([2, 3, 5, 10, 20])
+      .describe("Ensemble sizes N for estimating Sigma from N reward-model draws."),
+    rewardScale: finite().gt(0).default(1).describe("Std of the true rewards r*."),
+    noiseMin: finite().gt(0).default(0.2).describe("Smallest per-response noise std of the estimate."),
+    noiseMax: finite().gt(0).default(2).describe("Largest per-response noise std of the estimate."),
+  })
+  .strict()
+  .refine((s) => s.noiseMin <= s.noiseMax, { message: "noiseMin must not exceed noiseMax", path: ["noiseMin"] });
+
+const reportSchema = z
+  .object({
+    requiredClaims: z
+      .array(z.enum(claimIds))
+      .default([])
+      .describe("Claims that must hold: `align reproduce --check` fails when one does not."),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    name: z.string().min(1).default("run").describe("Name of the study, used in reports."),
+    seed: int(0, 2 ** 32 - 1).default(1).describe("Run seed: every random choice derives from it."),
+    data: dataSchema.default({}).describe("Preference data and splits."),
+    features: featuresSchema.default({}).describe("Hashed n-gram features of the responses."),
+    rewardModel: rewardModelSchema.default({}).describe("The reward-model ensemble."),
+    disagreement: disagreementSchema.default({}).describe("The disagreement study."),
+    optimize: optimizeSchema.default({}).describe("Policy optimisation."),
+    simulate: simulateSchema.default({}).describe("The theoretical model's simulation."),
+    report: reportSchema.default({}).describe("The report and its checks."),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type DataConfig = Config["data"];
+export type FeaturesConfig = Config["features"];
+export type RewardModelConfig = Config["rewardModel"];
+export type OptimizeConfig = Config["optimize"];
+export type SimulateConfig = Config["simulate"];
