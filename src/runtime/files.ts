@@ -26,5 +26,8 @@ export function toCsv(header: string[], rows: (string | number | boolean | null)
     if (typeof value !== "string") return String(value);
     return /[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
   };
-  return [header, ...rows].map((row) => row.map(cell).join(",")).join("\n").concat("\n");
+  return [header, ...rows]
+    .map((row) => row.map(cell).join(","))
+    .join("\n")
+    .concat("\n");
 }

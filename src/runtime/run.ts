@@ -1,0 +1,152 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import type { Config } from "../config/schema.js";
+import { type BackendChoice, initBackend } from "./backend.js";
+import { UserError } from "./errors.js";
+import { writeFileAtomic, writeJsonAtomic } from "./files.js";
+import { createLogger, type Logger } from "./logging.js";
+
+const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+
+/** What every stage of a run gets: where to write, the resolved config, a logger, the backend. */
+export interface RunContext {
+  out: string;
+  config: Config;
+  logger: Logger;
+  backend: string;
+  force: boolean;
+}
+
+export interface RunOptions {
+  out: string;
+  config: Config;
+  backend: BackendChoice;
+  force: boolean;
+  command: string;
+}
+
+function flatten(value: unknown, prefix = ""): Map<string, string> {
+  const result = new Map<string, string>();
+  if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+    for (const [key, child] of Object.entries(value)) {
+      for (const [k, v] of flatten(child, prefix ? `${prefix}.${key}` : key)) result.set(k, v);
+    }
+  } else {
+    result.set(prefix, JSON.stringify(value));
+  }
+  return result;
+}
+
+/** Keys whose values differ between two configs, for a message a user can act on. */
+export function configDifferences(a: unknown, b: unknown): string[] {
+  const fa = flatten(a);
+  const fb = flatten(b);
+  const keys = new Set([...fa.keys(), ...fb.keys()]);
+  return [...keys].filter((k) => fa.get(k) !== fb.get(k)).sort();
+}
+
+export function packageVersions(): Record<string, string> {
+  const read = (path: string) => JSON.parse(readFileSync(path, "utf8")).version as string;
+  const versions: Record<string, string> = {
+    node: process.versions.node,
+    align: read(join(packageRoot, "package.json")),
+  };
+  for (const name of ["@tensorflow/tfjs-core", "vega", "vega-lite"]) {
+    try {
+      versions[name] = read(join(packageRoot, "node_modules", name, "package.json"));
+    } catch {
+      versions[name] = "unknown";
+    }
+  }
+  return versions;
+}
+
+function gitCommit(): string | null {
+  try {
+    return execFileSync("git", ["rev-parse", "HEAD"], {
+      cwd: packageRoot,
+      stdio: ["ignore", "pipe", "ignore"],
+    })
+      .toString()
+      .trim();
+  } catch {
+    return null;
+  }
+}
+
+function readJson(path: string): Record<string, unknown> | undefined {
+  return existsSync(path) ? JSON.parse(readFileSync(path, "utf8")) : undefined;
+}
+
+/**
+ * Opens (or creates) a run folder. A folder made from a different config is refused unless --force,
+ * which clears it, so results of two configs never mix.
+ */
+export async function openRun(options: RunOptions): Promise<RunContext> {
+  const out = resolve(options.out);
+  const configPath = join(out, "config.yaml");
+  if (existsSync(configPath)) {
+    const previous = parseYaml(readFileSync(configPath, "utf8"));
+    const differences = configDifferences(previous, options.config);
+    if (differences.length > 0) {
+      if (!options.force) {
+        throw new UserError(
+          `${out} holds a run made from a different config (differs at ${differences.slice(0, 5).join(", ")}` +
+            `${differences.length > 5 ? ", …" : ""}): choose another --out, or pass --force to replace it`,
+        );
+      }
+      rmSync(out, { recursive: true, force: true });
+    }
+  }
+  writeFileAtomic(configPath, stringifyYaml(options.config));
+  const logger = createLogger(join(out, "run.log"));
+  const { backend, provider } = await initBackend(options.backend);
+  logger.info({ command: options.command, backend, provider }, `${options.command}: backend ${backend}`);
+  const runPath = join(out, "run.json");
+  const run = readJson(runPath) ?? {};
+  writeJsonAtomic(runPath, {
+    ...run,
+    name: options.config.name,
+    seed: options.config.seed,
+    backend,
+    backendProvider: provider,
+    versions: packageVersions(),
+    gitCommit: gitCommit(),
+    stages: run.stages ?? {},
+  });
+  return { out, config: options.config, logger, backend, force: options.force };
+}
+
+export function stageDir(ctx: RunContext, stage: string): string {
+  return join(ctx.out, stage);
+}
+
+export function stageComplete(ctx: RunContext, stage: string): boolean {
+  return existsSync(join(stageDir(ctx, stage), "complete.json"));
+}
+
+/**
+ * Runs a stage unless its completion marker says it is done (then it is skipped unless --force).
+ * The marker is written last, so an interrupted stage is redone or resumed on the next call.
+ */
+export async function runStage(ctx: RunContext, stage: string, body: () => Promise<void>): Promise<boolean> {
+  const marker = join(stageDir(ctx, stage), "complete.json");
+  if (existsSync(marker) && !ctx.force) {
+    ctx.logger.info({ stage }, `${stage}: already complete in ${ctx.out} (pass --force to redo it)`);
+    return false;
+  }
+  rmSync(marker, { force: true });
+  const started = Date.now();
+  await body();
+  const seconds = (Date.now() - started) / 1000;
+  writeJsonAtomic(marker, { stage, finishedAt: new Date().toISOString(), seconds });
+  const runPath = join(ctx.out, "run.json");
+  const run = readJson(runPath) ?? {};
+  const stages = (run.stages ?? {}) as Record<string, unknown>;
+  writeJsonAtomic(runPath, { ...run, stages: { ...stages, [stage]: { seconds, backend: ctx.backend } } });
+  ctx.logger.info({ stage, seconds }, `${stage}: done in ${seconds.toFixed(1)} s`);
+  return true;
+}
