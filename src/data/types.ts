@@ -31,3 +31,6 @@ export interface Dataset {
   dropped: Record<string, number>;
   source: string;
 }
+
+/** One item read from a data file at a line: a value, or the reason it was dropped (counted in `Dataset.dropped`). */
+export type LineRecord<T> = { line: number; value: T } | { line: number; dropped: string };

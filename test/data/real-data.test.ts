@@ -1,0 +1,72 @@
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { dataDir } from "../../src/config/load.js";
+import { configSchema } from "../../src/config/schema.js";
+import { readAlpacaEvalSets } from "../../src/data/alpaca-eval.js";
+import { readHhRlhfPairs } from "../../src/data/hh-rlhf.js";
+import { loadDataset } from "../../src/data/load.js";
+import { collectRecords } from "../../src/data/records.js";
+
+const total = (dropped: Record<string, number>) => Object.values(dropped).reduce((a, b) => a + b, 0);
+
+function realFile(relative: string): string | undefined {
+  const file = join(dataDir(), relative);
+  return existsSync(file) ? file : undefined;
+}
+
+const skipMessage = (relative: string) =>
+  `real data not found at ${join(dataDir(), relative)}: set ALIGN_DATA_DIR`;
+
+test("real data: HH-RLHF helpful-base test, 2,354 lines, a few pairs dropped and counted", async (t) => {
+  const file = realFile("hh-rlhf/helpful-base-test.jsonl.gz");
+  if (file === undefined) return t.skip(skipMessage("hh-rlhf/helpful-base-test.jsonl.gz"));
+  const { values, dropped } = await collectRecords(readHhRlhfPairs(file), file);
+  assert.equal(values.length + total(dropped), 2354);
+  // The published file: 2 identical pairs, 2 whose rejected does not share chosen's prefix, 4 empty final turns.
+  assert.deepEqual(dropped, { "identical-chosen-rejected": 2, "prefix-mismatch": 2, "empty-response": 4 });
+  assert.equal(values.length, 2346);
+  for (const pair of values) {
+    assert.ok(pair.prompt.startsWith("\n\nHuman:") && pair.prompt.endsWith("\n\nAssistant:"), pair.id);
+    assert.ok(pair.chosen !== pair.rejected && pair.chosen.trim() === pair.chosen, pair.id);
+  }
+});
+
+test("real data: HH-RLHF harmless-base test reads to 2,312 lines", async (t) => {
+  const file = realFile("hh-rlhf/harmless-base-test.jsonl.gz");
+  if (file === undefined) return t.skip(skipMessage("hh-rlhf/harmless-base-test.jsonl.gz"));
+  const { values, dropped } = await collectRecords(readHhRlhfPairs(file), file);
+  assert.equal(values.length + total(dropped), 2312);
+  assert.ok(values.length > 2290);
+});
+
+test("real data: AlpacaEval, 805 instructions of about 43 judged candidates", async (t) => {
+  const file = realFile("alpaca-eval/candidates.jsonl.gz");
+  if (file === undefined) return t.skip(skipMessage("alpaca-eval/candidates.jsonl.gz"));
+  const { values, dropped } = await collectRecords(readAlpacaEvalSets(file), file);
+  assert.equal(values.length, 805);
+  // 24 answers in the file are empty: dropped, leaving 34,609 - 24 candidates.
+  assert.deepEqual(dropped, { "empty-response": 24 });
+  assert.equal(
+    values.reduce((sum, set) => sum + set.candidates.length, 0),
+    34609 - 24,
+  );
+  for (const set of values) {
+    assert.ok(set.candidates.length >= 41 && set.candidates.length <= 44, set.id);
+    assert.ok(set.candidates.every((c) => (c.trueReward as number) >= 0 && (c.trueReward as number) <= 1));
+  }
+});
+
+test("real data: loadDataset on AlpacaEval splits instructions and draws pairs per split", async (t) => {
+  const file = realFile("alpaca-eval/candidates.jsonl.gz");
+  if (file === undefined) return t.skip(skipMessage("alpaca-eval/candidates.jsonl.gz"));
+  const data = configSchema.parse({ data: { source: "alpaca-eval", path: file } }).data;
+  const dataset = await loadDataset(data, 1);
+  // 805 instructions: round(563.5) = 564 train, round(644) - 564 = 80 validation, 161 test; 6 pairs each.
+  assert.equal(dataset.candidateSets.length, 161);
+  assert.deepEqual(
+    [dataset.pairs.train.length, dataset.pairs.validation.length, dataset.pairs.test.length],
+    [564 * 6, 80 * 6, 161 * 6],
+  );
+});

@@ -1,0 +1,91 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import * as vega from "vega";
+import { compile, type TopLevelSpec } from "vega-lite";
+import { disagreementPlots } from "../../src/disagreement/plots.js";
+import { analyseDisagreement, type DisagreementMetrics } from "../../src/disagreement/stats.js";
+import { tinyEnsemble } from "./fixture.js";
+
+const { metrics } = analyseDisagreement(tinyEnsemble(), { examples: 2, seed: 3 });
+
+/** Compiles with vega-lite, failing on any warning or error, and renders headless to SVG. */
+async function render(spec: TopLevelSpec): Promise<string> {
+  const messages: string[] = [];
+  const logger = vega.logger(vega.Warn, undefined, (_method, level, input) => {
+    messages.push(`${level}: ${Array.from(input).join(" ")}`);
+  });
+  const compiled = compile(spec, { logger });
+  assert.deepEqual(messages, []);
+  const view = new vega.View(vega.parse(compiled.spec), { renderer: "none" });
+  return view.toSVG();
+}
+
+type Unit = { encoding?: Record<string, { title?: unknown } | undefined>; layer?: Unit[] };
+
+/** Every x and y channel of every layer, which must carry an axis title. */
+function positionChannels(spec: Unit): { title?: unknown }[] {
+  const own = [spec.encoding?.x, spec.encoding?.y].filter((channel) => channel !== undefined);
+  return [...own, ...(spec.layer ?? []).flatMap(positionChannels)];
+}
+
+test("every plot compiles without warnings, renders, and has a title and axis titles", async () => {
+  const plots = disagreementPlots(metrics);
+  assert.deepEqual(Object.keys(plots).sort(), [
+    "accuracy-by-uncertainty",
+    "example-scores",
+    "margin-std",
+    "member-accuracy",
+    "pearson-heatmap",
+  ]);
+  for (const [name, spec] of Object.entries(plots)) {
+    const svg = await render(spec);
+    assert.match(svg, /^<svg/, name);
+    const title = (spec as { title?: { text?: string } }).title?.text;
+    assert.ok(title && svg.includes(title.slice(0, 20)), `${name}: title missing`);
+    const channels = positionChannels(spec as Unit);
+    assert.ok(channels.length > 0, name);
+    for (const channel of channels)
+      assert.equal(typeof channel.title, "string", `${name}: an axis has no title`);
+  }
+});
+
+test("the plots carry the study's numbers", () => {
+  const plots = disagreementPlots(metrics) as Record<
+    string,
+    { data?: { values: Record<string, unknown>[] } }
+  >;
+  // Figure 1: 3 members × 2 responses × (2 disputed + 2 random) pairs.
+  const scores = plots["example-scores"].data?.values ?? [];
+  assert.equal(scores.length, 24);
+  assert.deepEqual(scores[0], {
+    pair: "p3 (disputed)",
+    kind: "disputed",
+    response: "chosen",
+    member: 0,
+    score: 1,
+    rawScore: 5,
+  });
+  const cells = plots["pearson-heatmap"].data?.values ?? [];
+  assert.equal(cells.length, 9);
+  assert.deepEqual(cells[1], {
+    rowMember: 0,
+    columnMember: 1,
+    value: metrics.correlation.pearson.matrix[0][1],
+  });
+  assert.deepEqual(plots["accuracy-by-uncertainty"].data?.values, metrics.uncertaintyVsError.deciles);
+  assert.deepEqual(plots["margin-std"].data?.values, metrics.marginStd.histogram);
+});
+
+test("plots survive a JSON round trip that turns undefined statistics into null", async () => {
+  const constant = tinyEnsemble();
+  // A member that scores everything alike has undefined correlations (NaN, null in JSON).
+  constant.chosen[2].fill(1);
+  constant.rejected[2].fill(1);
+  const reloaded = JSON.parse(
+    JSON.stringify(analyseDisagreement(constant, { examples: 1, seed: 1 }).metrics),
+  ) as DisagreementMetrics;
+  assert.equal(reloaded.correlation.pearson.matrix[0][2], null);
+  const heatmap = disagreementPlots(reloaded)["pearson-heatmap"];
+  assert.match(JSON.stringify(heatmap), /mean off-diagonal n\/a/);
+  assert.match(await render(heatmap), /^<svg/);
+});
