@@ -1,13 +1,16 @@
 import { Command, CommanderError } from "commander";
 import { loadConfig } from "../config/load.js";
-import { loadDataset } from "../data/load.js";
+import { methodNames } from "../config/schema.js";
 import { writeSyntheticJsonl } from "../data/synthetic.js";
-import { runDisagreement } from "../disagreement/stage.js";
-import { trainEnsemble } from "../reward-model/stage.js";
 import { TrainingDivergedError } from "../reward-model/train.js";
 import { UserError } from "../runtime/errors.js";
-import { packageVersions, runStage, stageDir } from "../runtime/run.js";
-import { type CommonOptions, openRunFromOptions, withRunOptions } from "./options.js";
+import { packageVersions } from "../runtime/run.js";
+import { type CommonOptions, chooseMethods, openRunFromOptions, withRunOptions } from "./options.js";
+import { defaultConfigPath, reportCommand, reproduce } from "./reproduce.js";
+import { datasetLoader, disagreementStage, optimizeStage, simulateStage, trainRmStage } from "./stages.js";
+
+/** Exit code of `reproduce --check` when a required claim does not hold (1 is for bugs, 2 for user errors). */
+export const EXIT_CLAIM_FAILED = 3;
 
 function buildProgram(): Command {
   const program = new Command("align")
@@ -23,10 +26,7 @@ function buildProgram(): Command {
     "run folder to write into",
   ).action(async (options: CommonOptions) => {
     const ctx = await openRunFromOptions(options, "train-rm");
-    await runStage(ctx, "reward-models", async () => {
-      const dataset = await loadDataset(ctx.config.data, ctx.config.seed);
-      trainEnsemble(ctx, dataset, stageDir(ctx, "reward-models"));
-    });
+    await trainRmStage(ctx, datasetLoader(ctx));
   });
 
   withRunOptions(
@@ -36,12 +36,55 @@ function buildProgram(): Command {
     "run folder holding the trained ensemble",
   ).action(async (options: CommonOptions) => {
     const ctx = await openRunFromOptions(options, "disagreement");
-    let table = "";
-    await runStage(ctx, "disagreement", async () => {
-      table = await runDisagreement(ctx, await loadDataset(ctx.config.data, ctx.config.seed));
-    });
+    const table = await disagreementStage(ctx, datasetLoader(ctx));
     if (table) console.log(table);
   });
+
+  withRunOptions(
+    program
+      .command("optimize")
+      .description("optimise policies against the ensemble and evaluate them under the true reward")
+      .option("--variance-aware", "run the paper's variance-aware method")
+      .option("--methods <list>", `comma-separated methods: ${methodNames.join(", ")}`),
+    "run folder holding the trained ensemble",
+  ).action(async (options: CommonOptions & { varianceAware?: boolean; methods?: string }) => {
+    const ctx = await openRunFromOptions(options, "optimize");
+    const methods = chooseMethods(options, ctx.config.optimize.methods);
+    console.log(await optimizeStage(ctx, datasetLoader(ctx), methods));
+  });
+
+  withRunOptions(
+    program.command("simulate").description("simulate the paper's theoretical model: risk of both methods"),
+    "run folder to write into",
+  ).action(async (options: CommonOptions) => {
+    const ctx = await openRunFromOptions(options, "simulate");
+    const table = await simulateStage(ctx);
+    if (table) console.log(table);
+  });
+
+  withRunOptions(
+    program
+      .command("reproduce")
+      .description("run the whole study (the config's stages), write the report and check the claims")
+      .option(
+        "--check",
+        `exit ${EXIT_CLAIM_FAILED} when a claim the config marks as required does not hold`,
+        false,
+      ),
+    "run folder (default: results/<config name>)",
+    "",
+  )
+    .addHelpText("after", `\nWith no --config, runs ${defaultConfigPath()}.`)
+    .action(async (options: CommonOptions & { check: boolean }) => {
+      const failed = await reproduce(options);
+      if (options.check && failed.length > 0) process.exitCode = EXIT_CLAIM_FAILED;
+    });
+
+  program
+    .command("report")
+    .description("rebuild report.md, report.html and claims.json from the metrics in a run folder")
+    .requiredOption("-o, --out <dir>", "run folder")
+    .action((options: { out: string }) => reportCommand(options.out));
 
   const data = program.command("data").description("inspect and export datasets");
   data

@@ -1,7 +1,8 @@
 import { type Command, Option } from "commander";
 import { loadConfig } from "../config/load.js";
-import type { Config } from "../config/schema.js";
+import { type Config, type MethodName, methodNames } from "../config/schema.js";
 import { type BackendChoice, backendChoices } from "../runtime/backend.js";
+import { UserError } from "../runtime/errors.js";
 import { openRun, type RunContext } from "../runtime/run.js";
 
 export interface CommonOptions {
@@ -42,4 +43,23 @@ export function resolveOptionsConfig(options: CommonOptions): Config {
 export async function openRunFromOptions(options: CommonOptions, command: string): Promise<RunContext> {
   const config = resolveOptionsConfig(options);
   return openRun({ out: options.out, config, backend: options.backend, force: options.force, command });
+}
+
+/** Methods from --methods and --variance-aware; with neither, the config's list. */
+export function chooseMethods(
+  options: { varianceAware?: boolean; methods?: string },
+  fallback: MethodName[],
+): MethodName[] {
+  const listed = (options.methods ?? "")
+    .split(",")
+    .map((m) => m.trim())
+    .filter(Boolean);
+  for (const m of listed) {
+    if (!(methodNames as readonly string[]).includes(m)) {
+      throw new UserError(`--methods: unknown method '${m}' (choose from ${methodNames.join(", ")})`);
+    }
+  }
+  const chosen = listed as MethodName[];
+  if (options.varianceAware) chosen.push("variance-aware");
+  return chosen.length > 0 ? [...new Set(chosen)] : fallback;
 }

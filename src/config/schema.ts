@@ -9,29 +9,53 @@ const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min
 const finite = () => z.number().finite();
 const probability = () => finite().min(0).max(1);
 
-export const methodNames = ["standard", "variance-aware", "mean", "worst-case", "uncertainty-weighted"] as const;
+export const methodNames = [
+  "standard",
+  "variance-aware",
+  "mean",
+  "worst-case",
+  "uncertainty-weighted",
+] as const;
 export type MethodName = (typeof methodNames)[number];
 
-export const claimIds = ["rm-disagreement", "overoptimisation-risk", "variance-aware-lowers-risk"] as const;
+export const claimIds = [
+  "rm-disagreement",
+  "overoptimisation-risk",
+  "variance-aware-lowers-risk",
+  "theory-variance-aware-risk",
+] as const;
 export type ClaimId = (typeof claimIds)[number];
+
+export const stageNames = ["train-rm", "disagreement", "optimize", "simulate"] as const;
+export type StageName = (typeof stageNames)[number];
 
 const syntheticSchema = z
   .object({
     prompts: int(4).default(600).describe("Number of synthetic prompts."),
-    candidatesPerPrompt: int(2, 64).default(8).describe("Candidate responses per prompt (the policy's actions)."),
-    pairsPerPrompt: int(1).default(4).describe("Preference pairs sampled per prompt for reward-model training."),
+    candidatesPerPrompt: int(2, 64)
+      .default(8)
+      .describe("Candidate responses per prompt (the policy's actions)."),
+    pairsPerPrompt: int(1)
+      .default(4)
+      .describe("Preference pairs sampled per prompt for reward-model training."),
     temperature: finite()
       .gt(0)
       .default(1)
       .describe("Bradley-Terry temperature: P(a preferred to b) = sigmoid((r(a) - r(b)) / temperature)."),
-    labelFlipRate: finite().min(0).max(0.5).default(0).describe("Probability that a sampled label is flipped."),
+    labelFlipRate: finite()
+      .min(0)
+      .max(0.5)
+      .default(0)
+      .describe("Probability that a sampled label is flipped."),
     commonTraits: int(1, 500)
       .default(12)
       .describe("Traits (words) that appear often in responses: learned well by reward models."),
     rareTraits: int(0, 5000)
       .default(120)
       .describe("Traits that appear rarely: learned poorly, where reward models disagree most."),
-    rareTraitRate: probability().default(0.04).describe("Probability that a given rare trait appears in a response."),
+    rareTraitRate: probability()
+      .default(0.04)
+      .describe("Probability that a given rare trait appears in a response."),
     responseLength: int(4, 400).default(24).describe("Words per synthetic response."),
   })
   .strict();
@@ -49,7 +73,9 @@ const splitsSchema = z
   .object({
     train: probability().default(0.7).describe("Fraction of prompts used to train reward models."),
     validation: probability().default(0.1).describe("Fraction of prompts for per-epoch validation accuracy."),
-    test: probability().default(0.2).describe("Fraction of prompts held out for evaluation and optimisation."),
+    test: probability()
+      .default(0.2)
+      .describe("Fraction of prompts held out for evaluation and optimisation."),
   })
   .strict()
   .refine((s) => Math.abs(s.train + s.validation + s.test - 1) < 1e-9, {
@@ -71,12 +97,16 @@ const dataSchema = z
     maxPrompts: int(1).optional().describe("Read at most this many candidate sets (alpaca-eval)."),
     alpacaPairsPerInstruction: int(1)
       .default(6)
-      .describe("alpaca-eval: training pairs drawn per instruction (the higher judged preference is chosen)."),
+      .describe(
+        "alpaca-eval: training pairs drawn per instruction (the higher judged preference is chosen).",
+      ),
     alpacaMinPreferenceGap: probability()
       .default(0.1)
       .describe("alpaca-eval: minimum gap in judged preference between the two responses of a drawn pair."),
     csv: csvSchema.default({}).describe("csv: which columns hold the fields of a pair."),
-    splits: splitsSchema.default({}).describe("Split of prompts, deterministic from the seed and the prompt."),
+    splits: splitsSchema
+      .default({})
+      .describe("Split of prompts, deterministic from the seed and the prompt."),
     synthetic: syntheticSchema.default({}).describe("The embedded synthetic dataset."),
   })
   .strict()
@@ -98,11 +128,15 @@ const featuresSchema = z
 
 const rewardModelSchema = z
   .object({
-    members: int(1, 1000).default(5).describe("Reward models in the ensemble; they differ only in their seeds."),
+    members: int(1, 1000)
+      .default(5)
+      .describe("Reward models in the ensemble; they differ only in their seeds."),
     head: z.enum(["linear", "mlp"]).default("linear").describe("Reward head on the features."),
     hiddenUnits: int(1, 4096).default(32).describe("Hidden units of the mlp head."),
     epochs: int(1, 10000).default(5).describe("Passes over the training pairs."),
-    batchSize: int(1, 1 << 16).default(64).describe("Pairs per Adam step."),
+    batchSize: int(1, 1 << 16)
+      .default(64)
+      .describe("Pairs per Adam step."),
     learningRate: finite().gt(0).default(0.02).describe("Adam learning rate."),
     l2: finite().min(0).default(1e-4).describe("L2 penalty on the weights, added to the Bradley-Terry loss."),
     initScale: finite().min(0).default(0.01).describe("Std of the Gaussian initial weights."),
@@ -115,7 +149,9 @@ const rewardModelSchema = z
 
 const disagreementSchema = z
   .object({
-    examples: int(1, 100).default(5).describe("Pairs shown in the Figure-1 analogue: this many disputed and random."),
+    examples: int(1, 100)
+      .default(5)
+      .describe("Pairs shown in the Figure-1 analogue: this many disputed and random."),
   })
   .strict();
 
@@ -145,7 +181,10 @@ const optimizeSchema = z
       .min(0)
       .default(1)
       .describe("lambda of the uncertainty-weighted baseline: r = mean - lambda * variance."),
-    varianceFloor: finite().gt(0).default(1e-6).describe("Floor on the ensemble variance, keeping it positive."),
+    varianceFloor: finite()
+      .gt(0)
+      .default(1e-6)
+      .describe("Floor on the ensemble variance, keeping it positive."),
     maxPrompts: int(1).optional().describe("Optimise over at most this many held-out prompts."),
   })
   .strict();
@@ -170,7 +209,10 @@ const simulateSchema = z
     noiseMax: finite().gt(0).default(2).describe("Largest per-response noise std of the estimate."),
   })
   .strict()
-  .refine((s) => s.noiseMin <= s.noiseMax, { message: "noiseMin must not exceed noiseMax", path: ["noiseMin"] });
+  .refine((s) => s.noiseMin <= s.noiseMax, {
+    message: "noiseMin must not exceed noiseMax",
+    path: ["noiseMin"],
+  });
 
 const reportSchema = z
   .object({
@@ -178,13 +220,27 @@ const reportSchema = z
       .array(z.enum(claimIds))
       .default([])
       .describe("Claims that must hold: `align reproduce --check` fails when one does not."),
+    disagreementThreshold: probability()
+      .default(0.1)
+      .describe(
+        "rm-disagreement holds when members disagree in sign on at least this fraction of held-out pairs.",
+      ),
   })
   .strict();
 
 export const configSchema = z
   .object({
     name: z.string().min(1).default("run").describe("Name of the study, used in reports."),
-    seed: int(0, 2 ** 32 - 1).default(1).describe("Run seed: every random choice derives from it."),
+    seed: int(0, 2 ** 32 - 1)
+      .default(1)
+      .describe("Run seed: every random choice derives from it."),
+    stages: z
+      .array(z.enum(stageNames))
+      .min(1)
+      .default([...stageNames])
+      .describe(
+        "Stages `align reproduce` runs, in pipeline order (disagreement and optimize need train-rm).",
+      ),
     data: dataSchema.default({}).describe("Preference data and splits."),
     features: featuresSchema.default({}).describe("Hashed n-gram features of the responses."),
     rewardModel: rewardModelSchema.default({}).describe("The reward-model ensemble."),

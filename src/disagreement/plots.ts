@@ -1,6 +1,7 @@
 /** Vega-lite specs of the disagreement study, as plain JSON built from metrics.json alone. */
 
 import type { TopLevelSpec } from "vega-lite";
+import { formatNumber } from "../runtime/table.js";
 import type { DisagreementMetrics } from "./stats.js";
 
 const schema = "https://vega.github.io/schema/vega-lite/v5.json";
@@ -68,7 +69,7 @@ export function marginStdPlot(metrics: DisagreementMetrics): TopLevelSpec {
     $schema: schema,
     title: {
       text: "Disagreement per pair: std of the margin across members",
-      subtitle: `${metrics.pairs} held-out pairs; sample std (n−1); mean ${format(metrics.marginStd.mean)}, median ${format(metrics.marginStd.median)}`,
+      subtitle: `${metrics.pairs} held-out pairs; sample std (n−1); mean ${formatNumber(metrics.marginStd.mean)}, median ${formatNumber(metrics.marginStd.median)}`,
     },
     width,
     height,
@@ -101,7 +102,7 @@ export function correlationHeatmap(metrics: DisagreementMetrics): TopLevelSpec {
     $schema: schema,
     title: {
       text: "Pearson correlation between members' per-prompt-centred rewards",
-      subtitle: `${metrics.correlation.responses} responses; mean off-diagonal ${format(meanOffDiagonal)} (unitless, −1 to 1)`,
+      subtitle: `${metrics.correlation.responses} responses; mean off-diagonal ${formatNumber(meanOffDiagonal)} (unitless, −1 to 1)`,
     },
     width: Math.max(200, 40 * matrix.length),
     height: Math.max(200, 40 * matrix.length),
@@ -139,7 +140,7 @@ export function accuracyByUncertaintyPlot(metrics: DisagreementMetrics): TopLeve
     $schema: schema,
     title: {
       text: "Accuracy of the ensemble-mean reward by uncertainty decile",
-      subtitle: `deciles of margin std across members; Spearman(std, error) = ${format(spearmanStdVsError)}`,
+      subtitle: `deciles of margin std across members; Spearman(std, error) = ${formatNumber(spearmanStdVsError)}`,
     },
     width,
     height,
@@ -182,7 +183,7 @@ export function memberAccuracyPlot(metrics: DisagreementMetrics): TopLevelSpec {
     $schema: schema,
     title: {
       text: "Accuracy of each reward model",
-      subtitle: `${metrics.pairs} held-out pairs; mean ${format(mean)} ± ${format(std)} (sample std across members)`,
+      subtitle: `${metrics.pairs} held-out pairs; mean ${formatNumber(mean)} ± ${formatNumber(std)} (sample std across members)`,
     },
     width,
     height,
@@ -215,9 +216,4 @@ export function memberAccuracyPlot(metrics: DisagreementMetrics): TopLevelSpec {
       },
     ],
   };
-}
-
-/** Three decimals, or "n/a" for an undefined statistic (NaN, or null after a JSON round trip). */
-export function format(value: number | null): string {
-  return value === null || Number.isNaN(value) ? "n/a" : value.toFixed(3);
 }

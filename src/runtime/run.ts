@@ -131,10 +131,16 @@ export function stageComplete(ctx: RunContext, stage: string): boolean {
 /**
  * Runs a stage unless its completion marker says it is done (then it is skipped unless --force).
  * The marker is written last, so an interrupted stage is redone or resumed on the next call.
+ * An incremental stage (one that adds to its own results, like optimize) always runs its body.
  */
-export async function runStage(ctx: RunContext, stage: string, body: () => Promise<void>): Promise<boolean> {
+export async function runStage(
+  ctx: RunContext,
+  stage: string,
+  body: () => Promise<void>,
+  incremental = false,
+): Promise<boolean> {
   const marker = join(stageDir(ctx, stage), "complete.json");
-  if (existsSync(marker) && !ctx.force) {
+  if (existsSync(marker) && !ctx.force && !incremental) {
     ctx.logger.info({ stage }, `${stage}: already complete in ${ctx.out} (pass --force to redo it)`);
     return false;
   }

@@ -1,0 +1,81 @@
+/**
+ * Reward estimates for one prompt from the ensemble's score matrix scores[member][candidate]. Bradley-Terry
+ * scores are defined only up to a shift per model, so every member's row is centred over the prompt's
+ * candidates first; all statistics below are on those per-prompt-centred scores.
+ */
+
+/** Centred rewards: r_i − (1/K) Σ_j r_j. */
+export function centre(r: readonly number[]): number[] {
+  let mean = 0;
+  for (const value of r) mean += value;
+  mean /= r.length;
+  return r.map((value) => value - mean);
+}
+
+/** Each member's scores centred over the candidates. */
+export function centreMembers(scores: readonly (readonly number[])[]): number[][] {
+  return scores.map(centre);
+}
+
+/** Ensemble mean per candidate: r̄_i = (1/M) Σ_m s_mi. */
+export function ensembleMean(scores: readonly (readonly number[])[]): number[] {
+  const mean = new Array<number>(scores[0].length).fill(0);
+  for (const row of scores) for (let i = 0; i < row.length; i++) mean[i] += row[i];
+  return mean.map((sum) => sum / scores.length);
+}
+
+/** Sample variance per candidate, floored: σ_i² = max(floor, Σ_m (s_mi − r̄_i)² / (M − 1)). Needs M ≥ 2. */
+export function ensembleVariance(scores: readonly (readonly number[])[], floor: number): number[] {
+  if (scores.length < 2) throw new Error("ensemble variance needs at least two members");
+  const mean = ensembleMean(scores);
+  const sum = new Array<number>(mean.length).fill(0);
+  for (const row of scores) for (let i = 0; i < row.length; i++) sum[i] += (row[i] - mean[i]) ** 2;
+  return sum.map((s) => Math.max(floor, s / (scores.length - 1)));
+}
+
+/** Worst case per candidate: min_m s_mi. */
+export function ensembleMin(scores: readonly (readonly number[])[]): number[] {
+  const min = [...scores[0]];
+  for (const row of scores) for (let i = 0; i < row.length; i++) if (row[i] < min[i]) min[i] = row[i];
+  return min;
+}
+
+/** Uncertainty-weighted reward: r̄_i − λ σ_i². */
+export function uncertaintyWeighted(
+  mean: readonly number[],
+  variance: readonly number[],
+  lambda: number,
+): number[] {
+  return mean.map((m, i) => m - lambda * variance[i]);
+}
+
+export interface PromptEstimates {
+  /** Members' scores, each centred over the candidates. */
+  members: number[][];
+  mean: number[];
+  variance: number[];
+  worst: number[];
+  weighted: number[];
+}
+
+/**
+ * All estimates of one prompt from raw scores[member][candidate]. With a single member the variance is
+ * undefined: it is then the floor, and callers must not run the variance-based methods (run.ts refuses).
+ */
+export function promptEstimates(
+  scores: readonly (readonly number[])[],
+  varianceFloor: number,
+  lambda: number,
+): PromptEstimates {
+  const members = centreMembers(scores);
+  const mean = ensembleMean(members);
+  const variance =
+    members.length >= 2 ? ensembleVariance(members, varianceFloor) : mean.map(() => varianceFloor);
+  return {
+    members,
+    mean,
+    variance,
+    worst: ensembleMin(members),
+    weighted: uncertaintyWeighted(mean, variance, lambda),
+  };
+}

@@ -1,0 +1,43 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { logger, parse, View, Warn } from "vega";
+import { compile } from "vega-lite";
+import { simulatePlots } from "../../src/simulate/plots.js";
+import { runSimulation } from "../../src/simulate/run.js";
+
+test("simulatePlots builds valid, titled specs that render, with the closed forms drawn", async () => {
+  const summary = runSimulation(
+    {
+      responses: 4,
+      instances: 5,
+      draws: 10,
+      budgets: [0.01, 0.1],
+      memberCounts: [2, 5],
+      rewardScale: 1,
+      noiseMin: 0.2,
+      noiseMax: 2,
+    },
+    1,
+  );
+  const plots = simulatePlots(summary);
+  assert.deepEqual(Object.keys(plots).sort(), ["risk-vs-kl", "risk-vs-members"]);
+  for (const [name, spec] of Object.entries(plots)) {
+    const warnings: string[] = [];
+    const log = logger(Warn);
+    log.warn = (...args: unknown[]) => {
+      warnings.push(args.map(String).join(" "));
+      return log;
+    };
+    const compiled = compile(spec, { logger: log }).spec;
+    assert.deepEqual(warnings, [], name);
+    const axisTitles = (compiled.axes ?? []).filter((a) => a.grid !== true).map((a) => String(a.title));
+    assert.equal(axisTitles.length, 2, name);
+    for (const title of axisTitles)
+      assert.match(title, /\(.+\)$/, `${name}: axis title "${title}" gives units`);
+    const svg = await new View(parse(compiled), { renderer: "none" }).toSVG();
+    assert.match(svg, /<svg/);
+  }
+  const text = JSON.stringify(plots["risk-vs-kl"]);
+  assert.ok(text.includes(String(summary.closedForm.standard)), "standard closed form is a reference line");
+  assert.ok(text.includes(String(summary.closedForm.varianceAware)), "variance-aware closed form too");
+});
