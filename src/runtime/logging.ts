@@ -10,7 +10,13 @@ export function createLogger(file?: string, level = process.env.ALIGN_LOG_LEVEL 
   const streams: pino.StreamEntry[] = [
     {
       level: level as pino.Level,
-      stream: pretty({ destination: 2, sync: true, hideObject: true, ignore: "pid,hostname", translateTime: "HH:MM:ss" }),
+      stream: pretty({
+        destination: 2,
+        sync: true,
+        hideObject: true,
+        ignore: "pid,hostname",
+        translateTime: "HH:MM:ss",
+      }),
     },
   ];
   if (file !== undefined) {
