@@ -74,8 +74,14 @@ export function resolveConfig(raw: unknown, source: string, baseDir = process.cw
   if (!parsed.success) throw new UserError(describeIssues(parsed.error, source));
   const config = parsed.data;
   if (config.data.path !== undefined) {
-    const expanded = expandDataDir(config.data.path);
-    config.data.path = resolve(baseDir, expanded);
+    const usesDataDir = config.data.path.includes("${ALIGN_DATA_DIR}");
+    config.data.path = resolve(baseDir, expandDataDir(config.data.path));
+    if (usesDataDir && !existsSync(config.data.path)) {
+      throw new UserError(
+        `${source}: data.path ${config.data.path} not found: set ALIGN_DATA_DIR to the folder holding the real data ` +
+          `(now ${dataDir()}), or download it there with \`bash scripts/fetch-data.sh "$ALIGN_DATA_DIR"\``,
+      );
+    }
   }
   return config;
 }

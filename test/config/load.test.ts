@@ -98,10 +98,16 @@ test("a config that is not a mapping, or a missing file, is a clear error", () =
 
 test("${ALIGN_DATA_DIR} in data.path expands to the data folder", () => {
   const previous = process.env.ALIGN_DATA_DIR;
-  process.env.ALIGN_DATA_DIR = "/some/where";
   try {
+    process.env.ALIGN_DATA_DIR = dir;
+    file("x.jsonl", "{}\n");
     const config = resolveConfig({ data: { source: "jsonl", path: "${ALIGN_DATA_DIR}/x.jsonl" } }, "c");
-    assert.equal(config.data.path, "/some/where/x.jsonl");
+    assert.equal(config.data.path, join(dir, "x.jsonl"));
+    process.env.ALIGN_DATA_DIR = "/some/where";
+    assert.throws(
+      () => resolveConfig({ data: { source: "jsonl", path: "${ALIGN_DATA_DIR}/x.jsonl" } }, "c.yaml"),
+      /c\.yaml: data\.path \/some\/where\/x\.jsonl not found: set ALIGN_DATA_DIR .*scripts\/fetch-data\.sh/,
+    );
   } finally {
     if (previous === undefined) delete process.env.ALIGN_DATA_DIR;
     else process.env.ALIGN_DATA_DIR = previous;
