@@ -30,7 +30,7 @@ function notMeasured(id: ClaimId, statement: string, criterion: string, stage: s
     statement,
     criterion,
     holds: null,
-    measured: `not measured: the ${stage} stage was not run`,
+    measured: `the ${stage} stage was not run`,
     evidence: {},
   };
 }
