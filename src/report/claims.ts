@@ -161,7 +161,7 @@ export function theoryClaim(summary: SimulationSummary | undefined): Claim {
   const statement =
     "In the paper's theoretical model, the variance-aware regulariser's risk of ending worse than the reference is no higher than the standard one's.";
   const criterion =
-    "closed form Φ(−‖r*‖_Σ⁻¹) ≤ Φ(−‖r*‖²/‖r*‖_Σ), and at every KL budget the Monte-Carlo risk of variance-aware ≤ standard + 2 standard errors";
+    "closed form Φ(−‖r*‖_Σ⁻¹) ≤ Φ(−‖r*‖²/‖r*‖_Σ), and at every KL budget the Monte-Carlo risk of variance-aware ≤ standard + 2 standard errors of their difference";
   if (summary === undefined)
     return notMeasured("theory-variance-aware-risk", statement, criterion, "simulate");
   const failing = summary.budgets
