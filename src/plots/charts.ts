@@ -3,10 +3,36 @@ import { dejaVuSansWidth } from "./text-width.js";
 
 /** Chart builders: data in, vega-lite spec out, data inline. Axis titles carry their units, e.g. "KL(π‖π0) (nats)". */
 
+const SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
 const WIDTH = 480;
 const HEIGHT = 300;
+const BAR_COLOR = "#4c78a8";
 
-type Row = Record<string, string | number | null>;
+type Cell = string | number | null;
+type Row = Record<string, Cell | Record<string, Cell>>;
+
+/** Labelled values of a datum that are not plotted but shown on hover, e.g. a raw score beside the centred one. */
+export type Details = Record<string, string | number>;
+
+/**
+ * Horizontal reference lines (e.g. a closed form, a mean) on the value axis, dashed and named in a legend titled
+ * `title`. Lines that each name a series take that series' colour (e.g. the exact value each series estimates).
+ */
+export interface References {
+  title: string;
+  lines: { label: string; value: number; series?: string }[];
+}
+
+// Dashed patterns only: a solid reference line would read as one of the plotted series.
+const REFERENCE_DASHES = [
+  [6, 4],
+  [2, 3],
+  [10, 3, 2, 3],
+  [1, 6],
+  [14, 6],
+];
+
+type TooltipField = { field: string; type: "nominal" | "quantitative"; title: string };
 
 function required(text: string, what: string): string {
   if (text.trim() === "") throw new Error(`chart ${what} must not be empty`);
@@ -14,14 +40,19 @@ function required(text: string, what: string): string {
 }
 
 /** JSON has no NaN or Infinity: non-finite numbers become null, which vega-lite leaves out of the plot. */
-function finite(value: number | undefined): number | null {
-  return value !== undefined && Number.isFinite(value) ? value : null;
+function finite(value: number | null | undefined): number | null {
+  return typeof value === "number" && Number.isFinite(value) ? value : null;
 }
 
-/** Title block; the subtitle says how many points are not shown, so an omission is never silent. */
-function titleBlock(title: string, notes: string[]): { text: string; subtitle?: string[] } {
+/** Title block: the caller's subtitle, then notes such as how many points are not shown, so no omission is silent. */
+function titleBlock(
+  title: string,
+  subtitle: string | undefined,
+  notes: string[],
+): { text: string; subtitle?: string[] } {
   const text = required(title, "title");
-  return notes.length === 0 ? { text } : { text, subtitle: notes };
+  const lines = [...(subtitle === undefined ? [] : [subtitle]), ...notes];
+  return lines.length === 0 ? { text } : { text, subtitle: lines };
 }
 
 /**
@@ -42,10 +73,77 @@ function omittedNote(count: number, why: string): string[] {
   return count === 0 ? [] : [`${count} ${count === 1 ? "point" : "points"} not shown (${why})`];
 }
 
+/** A datum's details as row fields; left out of rows that have none, so plain data stays plain. */
+function detailCells(details: Details | undefined): { details?: Record<string, Cell> } {
+  if (details === undefined) return {};
+  const cells = Object.entries(details).map(([label, v]) => [label, typeof v === "number" ? finite(v) : v]);
+  return { details: Object.fromEntries(cells) };
+}
+
+/** Hover text: the plotted fields under their axis or legend titles, then every label the data's details carry. */
+function tooltip(plotted: TooltipField[], data: { details?: Details }[]): TooltipField[] {
+  const numeric = new Map<string, boolean>();
+  for (const d of data) {
+    for (const [label, value] of Object.entries(d.details ?? {}))
+      if (!numeric.has(label)) numeric.set(label, typeof value === "number");
+  }
+  // vega-lite reads "." and "[" in a field name as a path into the datum unless escaped.
+  const details = [...numeric].map(([label, isNumber]) => ({
+    field: `details.${label.replace(/[.[\]\\]/g, "\\$&")}`,
+    type: isNumber ? ("quantitative" as const) : ("nominal" as const),
+    title: label,
+  }));
+  return [...plotted, ...details];
+}
+
+/** The rule layer of `references`, on the caller's value axis; `series` is the colour scale of a chart's series. */
+function referenceLayer(
+  references: References | undefined,
+  y: { title: string; scale: Record<string, unknown>; axis?: { format: string } },
+  series?: { title: string; scale: { domain: string[] } },
+) {
+  if (references === undefined || references.lines.length === 0) return [];
+  const named = references.lines.filter((line) => line.series !== undefined).length;
+  if (named !== 0 && named !== references.lines.length)
+    throw new Error("reference lines must all name a series, or none");
+  if (named !== 0 && series === undefined)
+    throw new Error("reference lines name a series the chart does not have");
+  const title = required(references.title, "reference title");
+  const values: Row[] = references.lines.map((line) => ({
+    label: line.label,
+    value: finite(line.value),
+    ...(named > 0 ? { series: line.series ?? null } : {}),
+  }));
+  return [
+    {
+      data: { values },
+      mark: { type: "rule" as const, strokeWidth: 2, ...(named > 0 ? {} : { color: "#555" }) },
+      encoding: {
+        y: { field: "value", type: "quantitative" as const, ...y },
+        strokeDash: {
+          field: "label",
+          type: "nominal" as const,
+          sort: null,
+          title,
+          scale: { range: REFERENCE_DASHES },
+          // Symbols long enough to show a whole period of the longest dash pattern.
+          legend: { symbolSize: 600, symbolStrokeWidth: 2 },
+        },
+        ...(named > 0 ? { color: { field: "series", type: "nominal" as const, ...series } } : {}),
+        tooltip: [
+          { field: "label", type: "nominal" as const, title },
+          { field: "value", type: "quantitative" as const, title: y.title },
+        ],
+      },
+    },
+  ];
+}
+
 /** Figure-1 style: each series' (e.g. each reward model's) value per group (e.g. example pair), dodged in the band. */
 export function stripPlot(options: {
   title: string;
-  data: { group: string; value: number; series?: string }[];
+  subtitle?: string;
+  data: { group: string; value: number; series?: string; details?: Details }[];
   xTitle: string;
   yTitle: string;
   seriesTitle?: string;
@@ -56,11 +154,15 @@ export function stripPlot(options: {
     group: d.group,
     value: finite(d.value),
     series: d.series ?? "",
+    ...detailCells(d.details),
   }));
   const dropped = values.filter((d) => d.value === null).length;
+  const xTitle = required(options.xTitle, "x title");
+  const yTitle = required(options.yTitle, "y title");
+  const seriesTitle = options.seriesTitle ?? "series";
   return {
-    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-    title: titleBlock(options.title, omittedNote(dropped, "not finite")),
+    $schema: SCHEMA,
+    title: titleBlock(options.title, options.subtitle, omittedNote(dropped, "not finite")),
     width: WIDTH,
     height: HEIGHT,
     data: { values },
@@ -70,62 +172,105 @@ export function stripPlot(options: {
         field: "group",
         type: "nominal",
         sort: null,
-        title: required(options.xTitle, "x title"),
+        title: xTitle,
         // With series the groups are bands the points dodge within; a gap keeps neighbouring groups apart.
         ...(hasSeries ? { scale: { paddingInner: 0.3 } } : {}),
         axis: { labelAngle: labelAngle(groups, WIDTH / Math.max(1, groups.length)) },
       },
-      y: {
-        field: "value",
-        type: "quantitative",
-        title: required(options.yTitle, "y title"),
-        scale: { zero: false },
-      },
+      y: { field: "value", type: "quantitative", title: yTitle, scale: { zero: false } },
       ...(hasSeries
         ? {
             xOffset: { field: "series", type: "nominal", sort: null },
-            color: { field: "series", type: "nominal", sort: null, title: options.seriesTitle ?? "series" },
+            color: { field: "series", type: "nominal", sort: null, title: seriesTitle },
           }
+        : {}),
+      tooltip: tooltip(
+        [
+          { field: "group", type: "nominal", title: xTitle },
+          ...(hasSeries ? [{ field: "series", type: "nominal" as const, title: seriesTitle }] : []),
+          { field: "value", type: "quantitative", title: yTitle },
+        ],
+        options.data,
+      ),
+    },
+  };
+}
+
+type HistogramOptions = {
+  title: string;
+  subtitle?: string;
+  xTitle: string;
+  yTitle?: string;
+  seriesTitle?: string;
+} & (
+  | { data: { value: number; series?: string }[]; bins?: number }
+  | { counts: { lo: number; hi: number; count: number }[] }
+);
+
+/**
+ * Counts of values in bins (at most `bins`, on boundaries vega-lite picks), or `counts` binned already (e.g. read
+ * back from metrics.json). With series, each series' bars are drawn over the others, translucent, not stacked.
+ */
+export function histogram(options: HistogramOptions): TopLevelSpec {
+  const xTitle = required(options.xTitle, "x title");
+  const yTitle = required(options.yTitle ?? "count", "y title");
+  const bar = { type: "bar", stroke: "white", strokeWidth: 0.5, tooltip: true } as const;
+  if ("counts" in options) {
+    return {
+      $schema: SCHEMA,
+      title: titleBlock(options.title, options.subtitle, []),
+      width: WIDTH,
+      height: HEIGHT,
+      data: { values: options.counts.map(({ lo, hi, count }) => ({ lo, hi, count })) },
+      mark: { ...bar, color: BAR_COLOR },
+      encoding: {
+        x: { field: "lo", type: "quantitative", bin: { binned: true }, title: xTitle },
+        x2: { field: "hi" },
+        y: { field: "count", type: "quantitative", title: yTitle },
+      },
+    };
+  }
+  const hasSeries = options.data.some((d) => d.series !== undefined);
+  const values = options.data
+    .filter((d) => Number.isFinite(d.value))
+    .map((d) => (hasSeries ? { value: d.value, series: d.series ?? "" } : { value: d.value }));
+  return {
+    $schema: SCHEMA,
+    title: titleBlock(options.title, options.subtitle, [
+      ...omittedNote(options.data.length - values.length, "not finite"),
+      ...(hasSeries ? ["bars overlaid, not stacked"] : []),
+    ]),
+    width: WIDTH,
+    height: HEIGHT,
+    data: { values },
+    mark: hasSeries ? { ...bar, opacity: 0.6 } : { ...bar, color: BAR_COLOR },
+    encoding: {
+      x: { field: "value", type: "quantitative", bin: { maxbins: options.bins ?? 30 }, title: xTitle },
+      y: {
+        aggregate: "count",
+        type: "quantitative",
+        title: yTitle,
+        ...(hasSeries ? { stack: null } : {}),
+      },
+      ...(hasSeries
+        ? { color: { field: "series", type: "nominal", sort: null, title: options.seriesTitle ?? "series" } }
         : {}),
     },
   };
 }
 
-/** Counts of values in bins; `bins` is the largest number of bins (vega-lite picks nice boundaries). */
-export function histogram(options: {
-  title: string;
-  values: number[];
-  xTitle: string;
-  yTitle?: string;
-  bins?: number;
-}): TopLevelSpec {
-  const values = options.values.filter(Number.isFinite).map((value) => ({ value }));
-  return {
-    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-    title: titleBlock(options.title, omittedNote(options.values.length - values.length, "not finite")),
-    width: WIDTH,
-    height: HEIGHT,
-    data: { values },
-    mark: { type: "bar", color: "#4c78a8", stroke: "white", strokeWidth: 0.5 },
-    encoding: {
-      x: {
-        field: "value",
-        type: "quantitative",
-        bin: { maxbins: options.bins ?? 30 },
-        title: required(options.xTitle, "x title"),
-      },
-      y: { aggregate: "count", type: "quantitative", title: required(options.yTitle ?? "count", "y title") },
-    },
-  };
-}
-
-/** A labelled square matrix (e.g. correlations between members) with each value printed in its cell. */
+/**
+ * A labelled square matrix (e.g. correlations between members) with each value printed in its cell. `diverging`
+ * colours away from the middle of the domain both ways (e.g. correlations from −1 to 1).
+ */
 export function heatmap(options: {
   title: string;
-  matrix: number[][];
+  subtitle?: string;
+  matrix: (number | null)[][];
   labels: string[];
   colorTitle: string;
   domain?: [number, number];
+  diverging?: boolean;
   axisTitle?: string;
 }): TopLevelSpec {
   const { matrix, labels } = options;
@@ -137,13 +282,16 @@ export function heatmap(options: {
   );
   const present = values.map((d) => d.value).filter((v): v is number => v !== null);
   const [lo, hi] = options.domain ?? [Math.min(...present), Math.max(...present)];
-  // Text turns white on the darker half of the colour scale so it stays legible.
+  // Text turns white where the colour is dark: the upper half of a sequential scale, the far ends of a diverging one.
   const middle = (lo + hi) / 2;
+  const dark = options.diverging
+    ? `abs(datum.value - ${middle}) > ${0.6 * ((hi - lo) / 2)}`
+    : `datum.value > ${middle}`;
   const cell = Math.max(28, Math.min(60, Math.floor(WIDTH / Math.max(1, labels.length))));
   const axisTitle = options.axisTitle ?? null;
   return {
-    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-    title: titleBlock(options.title, []),
+    $schema: SCHEMA,
+    title: titleBlock(options.title, options.subtitle, []),
     width: cell * labels.length,
     height: cell * labels.length,
     data: { values },
@@ -165,7 +313,10 @@ export function heatmap(options: {
             field: "value",
             type: "quantitative",
             title: required(options.colorTitle, "colour title"),
-            scale: { scheme: "blues", ...(options.domain ? { domain: options.domain } : {}) },
+            scale: {
+              scheme: options.diverging ? "redblue" : "blues",
+              ...(options.domain ? { domain: options.domain } : {}),
+            },
           },
         },
       },
@@ -174,10 +325,7 @@ export function heatmap(options: {
         mark: { type: "text", fontSize: cell < 40 ? 9 : 11 },
         encoding: {
           text: { field: "label", type: "nominal" },
-          color: {
-            condition: { test: `isValid(datum.value) && datum.value > ${middle}`, value: "white" },
-            value: "black",
-          },
+          color: { condition: { test: `isValid(datum.value) && ${dark}`, value: "white" }, value: "black" },
         },
       },
     ],
@@ -187,10 +335,12 @@ export function heatmap(options: {
 /** Bars per label, with value ± error bars where errors are given. `domain` fixes the value axis. */
 export function barChart(options: {
   title: string;
-  data: { label: string; value: number; error?: number }[];
+  subtitle?: string;
+  data: { label: string; value: number; error?: number; details?: Details }[];
   xTitle: string;
   yTitle: string;
   domain?: [number, number];
+  references?: References;
 }): TopLevelSpec {
   const values: Row[] = options.data.map((d) => {
     const value = finite(d.value);
@@ -200,23 +350,27 @@ export function barChart(options: {
       value,
       lo: value !== null && error !== null ? value - error : null,
       hi: value !== null && error !== null ? value + error : null,
+      ...detailCells(d.details),
     };
   });
   const dropped = values.filter((d) => d.value === null).length;
   const hasErrors = values.some((d) => d.lo !== null);
   const labels = distinct(options.data.map((d) => d.label));
+  const xTitle = required(options.xTitle, "x title");
   const x = {
     field: "label",
     type: "nominal",
     sort: null,
-    title: required(options.xTitle, "x title"),
+    title: xTitle,
     axis: { labelAngle: labelAngle(labels, WIDTH / Math.max(1, labels.length)) },
   } as const;
   const yTitle = required(options.yTitle, "y title");
   const scale = options.domain ? { domain: options.domain } : {};
+  // Reference lines cross the bars, so the bars are lighter where there are any.
+  const color = options.references?.lines.length ? "#9ecae1" : BAR_COLOR;
   return {
-    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-    title: titleBlock(options.title, [
+    $schema: SCHEMA,
+    title: titleBlock(options.title, options.subtitle, [
       ...omittedNote(dropped, "not finite"),
       ...(hasErrors ? ["error bars: value ± error"] : []),
     ]),
@@ -225,8 +379,18 @@ export function barChart(options: {
     data: { values },
     layer: [
       {
-        mark: { type: "bar", color: "#4c78a8" },
-        encoding: { x, y: { field: "value", type: "quantitative", title: yTitle, scale } },
+        mark: { type: "bar", color },
+        encoding: {
+          x,
+          y: { field: "value", type: "quantitative", title: yTitle, scale },
+          tooltip: tooltip(
+            [
+              { field: "label", type: "nominal", title: xTitle },
+              { field: "value", type: "quantitative", title: yTitle },
+            ],
+            options.data,
+          ),
+        },
       },
       ...(hasErrors
         ? [
@@ -241,18 +405,28 @@ export function barChart(options: {
             },
           ]
         : []),
+      ...referenceLayer(options.references, { title: yTitle, scale }),
     ],
   };
 }
 
-/** A line per series, with a shaded band from lo to hi where given (e.g. mean ± std over trials). */
-export function lineWithBand(options: {
+/**
+ * A line per series, with lo to hi where given (e.g. mean ± std over trials) drawn as a shaded band or, with
+ * `interval: "bars"`, as error bars (clearer for a few far-apart x). `yZero` keeps 0 on the value axis (e.g. for
+ * a risk); `yFormat` is a d3 format for its labels (e.g. "%").
+ */
+export function lineChart(options: {
   title: string;
-  data: { x: number; y: number; lo?: number; hi?: number; series: string }[];
+  subtitle?: string;
+  data: { x: number; y: number; lo?: number; hi?: number; series: string; details?: Details }[];
   xTitle: string;
   yTitle: string;
   logX?: boolean;
   seriesTitle?: string;
+  interval?: "band" | "bars";
+  yZero?: boolean;
+  yFormat?: string;
+  references?: References;
 }): TopLevelSpec {
   const logX = options.logX ?? false;
   const values: Row[] = options.data.map((d) => ({
@@ -261,91 +435,127 @@ export function lineWithBand(options: {
     lo: finite(d.lo),
     hi: finite(d.hi),
     series: d.series,
+    ...detailCells(d.details),
   }));
   const notShown = values.filter((d) => d.x === null || d.y === null || (logX && (d.x as number) <= 0));
-  const hasBand = values.some((d) => d.lo !== null && d.hi !== null);
+  const hasInterval = values.some((d) => d.lo !== null && d.hi !== null);
+  const xTitle = required(options.xTitle, "x title");
   const x = {
     field: "x",
     type: "quantitative",
-    title: required(options.xTitle, "x title"),
+    title: xTitle,
     scale: logX ? { type: "log" as const, nice: false } : { zero: false },
   } as const;
   const yTitle = required(options.yTitle, "y title");
-  // One explicit domain keeps band fills and line colours matched even when some series have no band.
-  const scale = { domain: distinct(options.data.map((d) => d.series)) };
-  const color = { field: "series", type: "nominal", title: options.seriesTitle ?? "series", scale } as const;
+  const y = {
+    type: "quantitative",
+    title: yTitle,
+    scale: { zero: options.yZero ?? false },
+    ...(options.yFormat === undefined ? {} : { axis: { format: options.yFormat } }),
+  } as const;
+  const seriesTitle = options.seriesTitle ?? "series";
+  // One explicit domain keeps band fills, line colours and reference lines matched whatever each layer holds.
+  const scale = {
+    domain: distinct([
+      ...options.data.map((d) => d.series),
+      ...(options.references?.lines ?? []).flatMap((line) => line.series ?? []),
+    ]),
+  };
+  const color = { field: "series", type: "nominal", title: seriesTitle, scale } as const;
   const keep = logX
     ? "isValid(datum.x) && isValid(datum.y) && datum.x > 0"
     : "isValid(datum.x) && isValid(datum.y)";
+  const interval = [{ filter: "isValid(datum.lo) && isValid(datum.hi)" }];
+  const intervalLayer =
+    options.interval === "bars"
+      ? {
+          transform: interval,
+          mark: { type: "errorbar" as const, ticks: true },
+          encoding: { x, y: { field: "lo", ...y }, y2: { field: "hi" }, color },
+        }
+      : {
+          transform: interval,
+          mark: { type: "area" as const, opacity: 0.2 },
+          encoding: {
+            x,
+            y: { field: "lo", ...y },
+            y2: { field: "hi" },
+            // Fill, not colour, so the legend shows the lines: a faint band swatch is hard to match by eye.
+            fill: { field: "series", type: "nominal" as const, scale, legend: null },
+          },
+        };
   return {
-    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+    $schema: SCHEMA,
     title: titleBlock(
       options.title,
+      options.subtitle,
       omittedNote(notShown.length, logX ? "not finite, or x ≤ 0 on the log axis" : "not finite"),
     ),
     width: WIDTH,
     height: HEIGHT,
     data: { values },
+    // Applies to the layers of these values only: the reference lines carry data of their own.
     transform: [{ filter: keep }],
     // Kept apart, the fill scale cannot merge its hidden legend into the lines' one (it would hide both).
     resolve: { scale: { fill: "independent" } },
     layer: [
-      ...(hasBand
-        ? [
-            {
-              transform: [{ filter: "isValid(datum.lo) && isValid(datum.hi)" }],
-              mark: { type: "area" as const, opacity: 0.2 },
-              encoding: {
-                x,
-                y: { field: "lo", type: "quantitative" as const, title: yTitle, scale: { zero: false } },
-                y2: { field: "hi" },
-                // Fill, not colour, so the legend shows the lines: a faint band swatch is hard to match by eye.
-                fill: { field: "series", type: "nominal" as const, scale, legend: null },
-              },
-            },
-          ]
-        : []),
+      ...(hasInterval ? [intervalLayer] : []),
       {
         mark: { type: "line", point: true, strokeWidth: 2 },
         encoding: {
           x,
-          y: { field: "y", type: "quantitative", title: yTitle, scale: { zero: false } },
+          y: { field: "y", ...y },
           color,
+          tooltip: tooltip(
+            [
+              { field: "series", type: "nominal", title: seriesTitle },
+              { field: "x", type: "quantitative", title: xTitle },
+              { field: "y", type: "quantitative", title: yTitle },
+            ],
+            options.data,
+          ),
         },
       },
+      ...referenceLayer(options.references, y, { title: seriesTitle, scale }),
     ],
   };
 }
 
-/** Points coloured by series; with `diagonal`, a dashed y = x line across the shared range (e.g. proxy vs true). */
+/**
+ * Points coloured by series; with `diagonal`, a dashed y = x line across the shared range (e.g. proxy vs true).
+ * A datum's `size` (e.g. its KL budget) sets its point's size by rank, larger values larger points.
+ */
 export function scatter(options: {
   title: string;
-  data: { x: number; y: number; series: string }[];
+  subtitle?: string;
+  data: { x: number; y: number; series: string; size?: number; details?: Details }[];
   xTitle: string;
   yTitle: string;
   diagonal?: boolean;
   seriesTitle?: string;
+  sizeTitle?: string;
 }): TopLevelSpec {
-  const values: Row[] = options.data.map((d) => ({ x: finite(d.x), y: finite(d.y), series: d.series }));
+  const hasSize = options.data.some((d) => d.size !== undefined);
+  const values: Row[] = options.data.map((d) => ({
+    x: finite(d.x),
+    y: finite(d.y),
+    series: d.series,
+    ...(hasSize ? { size: finite(d.size) } : {}),
+    ...detailCells(d.details),
+  }));
   const shown = values.filter((d) => d.x !== null && d.y !== null);
-  const x = {
-    field: "x",
-    type: "quantitative",
-    title: required(options.xTitle, "x title"),
-    scale: { zero: false },
-  } as const;
-  const y = {
-    field: "y",
-    type: "quantitative",
-    title: required(options.yTitle, "y title"),
-    scale: { zero: false },
-  } as const;
+  const xTitle = required(options.xTitle, "x title");
+  const yTitle = required(options.yTitle, "y title");
+  const seriesTitle = options.seriesTitle ?? "series";
+  const sizeTitle = options.sizeTitle ?? "size";
+  const x = { field: "x", type: "quantitative", title: xTitle, scale: { zero: false } } as const;
+  const y = { field: "y", type: "quantitative", title: yTitle, scale: { zero: false } } as const;
   const ends = shown.flatMap((d) => [d.x as number, d.y as number]);
   const diagonal = options.diagonal === true && ends.length > 0;
   const line = diagonal ? [Math.min(...ends), Math.max(...ends)].map((v) => ({ x: v, y: v })) : [];
   return {
-    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-    title: titleBlock(options.title, [
+    $schema: SCHEMA,
+    title: titleBlock(options.title, options.subtitle, [
       ...omittedNote(values.length - shown.length, "not finite"),
       ...(diagonal ? ["dashed line: y = x"] : []),
     ]),
@@ -367,7 +577,20 @@ export function scatter(options: {
         encoding: {
           x,
           y,
-          color: { field: "series", type: "nominal", sort: null, title: options.seriesTitle ?? "series" },
+          color: { field: "series", type: "nominal", sort: null, title: seriesTitle },
+          // Ordinal so every size is told apart; the range keeps the smallest point easy to see.
+          ...(hasSize
+            ? { size: { field: "size", type: "ordinal", title: sizeTitle, scale: { range: [30, 220] } } }
+            : {}),
+          tooltip: tooltip(
+            [
+              { field: "series", type: "nominal", title: seriesTitle },
+              { field: "x", type: "quantitative", title: xTitle },
+              { field: "y", type: "quantitative", title: yTitle },
+              ...(hasSize ? [{ field: "size", type: "quantitative" as const, title: sizeTitle }] : []),
+            ],
+            options.data,
+          ),
         },
       },
     ],

@@ -50,30 +50,42 @@ test("every plot compiles without warnings, renders, and has a title and axis ti
 });
 
 test("the plots carry the study's numbers", () => {
-  const plots = disagreementPlots(metrics) as Record<
-    string,
-    { data?: { values: Record<string, unknown>[] } }
-  >;
+  // biome-ignore lint/suspicious/noExplicitAny: specs are inspected as plain JSON.
+  const plots = JSON.parse(JSON.stringify(disagreementPlots(metrics))) as Record<string, any>;
   // Figure 1: 3 members × 2 responses × (2 disputed + 2 random) pairs.
-  const scores = plots["example-scores"].data?.values ?? [];
+  const scores = plots["example-scores"].data.values;
   assert.equal(scores.length, 24);
   assert.deepEqual(scores[0], {
-    pair: "p3 (disputed)",
-    kind: "disputed",
-    response: "chosen",
-    member: 0,
-    score: 1,
-    rawScore: 5,
+    group: "p3 (disputed)",
+    value: 1,
+    series: "chosen",
+    details: { Member: 0, "Raw reward (logits)": 5 },
   });
-  const cells = plots["pearson-heatmap"].data?.values ?? [];
+  const cells = plots["pearson-heatmap"].data.values;
   assert.equal(cells.length, 9);
-  assert.deepEqual(cells[1], {
-    rowMember: 0,
-    columnMember: 1,
-    value: metrics.correlation.pearson.matrix[0][1],
-  });
-  assert.deepEqual(plots["accuracy-by-uncertainty"].data?.values, metrics.uncertaintyVsError.deciles);
-  assert.deepEqual(plots["margin-std"].data?.values, metrics.marginStd.histogram);
+  assert.deepEqual(cells[1], { row: "0", column: "1", value: metrics.correlation.pearson.matrix[0][1] });
+  assert.deepEqual(
+    plots["accuracy-by-uncertainty"].data.values.map(
+      (bar: { label: string; value: number; details: Record<string, number> }) => [
+        bar.label,
+        bar.value,
+        bar.details["Smallest std (logits)"],
+        bar.details["Largest std (logits)"],
+        bar.details.Pairs,
+      ],
+    ),
+    metrics.uncertaintyVsError.deciles.map((d) => [String(d.decile), d.accuracy, d.lo, d.hi, d.pairs]),
+  );
+  assert.deepEqual(plots["margin-std"].data.values, metrics.marginStd.histogram);
+  const accuracy = plots["member-accuracy"];
+  assert.deepEqual(
+    accuracy.data.values.map((bar: { value: number }) => bar.value),
+    metrics.accuracy.perMember,
+  );
+  assert.deepEqual(accuracy.layer.at(-1).data.values, [
+    { label: "mean of members", value: metrics.accuracy.mean },
+    { label: "ensemble-mean reward", value: metrics.accuracy.ensemble },
+  ]);
 });
 
 test("plots survive a JSON round trip that turns undefined statistics into null", async () => {

@@ -77,11 +77,15 @@ test("the histogram shows the middle budget and the KL plots use a log axis", ()
   assert.match(JSON.stringify(plots["improvement-histogram"]), /ε = 0\.1 nats/);
   // biome-ignore lint/suspicious/noExplicitAny: specs are inspected as plain JSON.
   const improvement = plots["improvement-vs-kl"] as any;
-  assert.equal(improvement.encoding.x.scale.type, "log");
+  assert.equal(improvement.layer.at(-1).encoding.x.scale.type, "log");
   assert.equal(improvement.data.values.length, 3 * 3, "three methods × three budgets");
   const band = improvement.data.values.find(
-    (v: { method: string; kl: number }) => v.method === "standard" && v.kl === 0.1,
+    (v: { series: string; x: number }) => v.series === "standard" && v.x === 0.1,
   );
   const row = summary.methods.standard?.budgets[1];
-  assert.ok(Math.abs(band.upper - band.lower - 2 * (row?.stdImprovement ?? Number.NaN)) < 1e-15);
+  assert.ok(Math.abs(band.hi - band.lo - 2 * (row?.stdImprovement ?? Number.NaN)) < 1e-15);
+  // biome-ignore lint/suspicious/noExplicitAny: specs are inspected as plain JSON.
+  const risk = plots["risk-vs-kl"] as any;
+  assert.equal(risk.layer.at(-1).encoding.y.axis.format, "%");
+  assert.equal(risk.layer.at(-1).encoding.y.scale.zero, true, "a risk axis starts at 0");
 });

@@ -7,7 +7,11 @@ import type { TopLevelSpec } from "vega-lite";
 import { histogram } from "../../src/plots/charts.js";
 import { renderVegaLite, withPlotConfig, writePlot } from "../../src/plots/render.js";
 
-const spec = histogram({ title: "Spread", values: [1, 2, 2, 3, 3, 3], xTitle: "value (units)" });
+const spec = histogram({
+  title: "Spread",
+  data: [1, 2, 2, 3, 3, 3].map((value) => ({ value })),
+  xTitle: "value (units)",
+});
 
 test("writePlot writes name.svg, name.png and name.vl.json, and returns their paths", async () => {
   const dir = mkdtempSync(join(tmpdir(), "align-plots-"));

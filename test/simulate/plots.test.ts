@@ -37,7 +37,22 @@ test("simulatePlots builds valid, titled specs that render, with the closed form
     const svg = await new View(parse(compiled), { renderer: "none" }).toSVG();
     assert.match(svg, /<svg/);
   }
-  const text = JSON.stringify(plots["risk-vs-kl"]);
-  assert.ok(text.includes(String(summary.closedForm.standard)), "standard closed form is a reference line");
-  assert.ok(text.includes(String(summary.closedForm.varianceAware)), "variance-aware closed form too");
+  // Plain JSON: rendering above tagged the inline data with vega's ids.
+  const rules = (name: string) => JSON.parse(JSON.stringify(plots[name])).layer.at(-1);
+  const closedForms = rules("risk-vs-kl");
+  assert.equal(closedForms.mark.type, "rule");
+  assert.deepEqual(
+    closedForms.data.values.map((line: { value: number }) => line.value),
+    [
+      summary.closedForm.standard,
+      summary.closedForm.varianceAware,
+      summary.closedForm.varianceAwareUnconstrained,
+    ],
+  );
+  // Σ known: one line per budget, in that budget's colour.
+  assert.deepEqual(
+    rules("risk-vs-members").data.values,
+    summary.budgets.map((b) => ({ label: "Σ known", value: b.varianceAware.risk, series: `ε = ${b.kl}` })),
+  );
+  assert.equal(rules("risk-vs-members").encoding.color.field, "series");
 });
