@@ -2,12 +2,19 @@ import { Command, CommanderError } from "commander";
 import { loadConfig } from "../config/load.js";
 import { methodNames } from "../config/schema.js";
 import { writeSyntheticJsonl } from "../data/synthetic.js";
+import { type TrainRmFlags, trainRewardModels, trainRmPlan } from "../reward-model/stage.js";
 import { TrainingDivergedError } from "../reward-model/train.js";
 import { UserError } from "../runtime/errors.js";
 import { packageVersions } from "../runtime/run.js";
-import { type CommonOptions, chooseMethods, openRunFromOptions, withRunOptions } from "./options.js";
+import {
+  type CommonOptions,
+  chooseMethods,
+  openRunFromOptions,
+  resolveOptionsConfig,
+  withRunOptions,
+} from "./options.js";
 import { defaultConfigPath, reportCommand, reproduce } from "./reproduce.js";
-import { datasetLoader, disagreementStage, optimizeStage, simulateStage, trainRmStage } from "./stages.js";
+import { datasetLoader, disagreementStage, optimizeStage, simulateStage } from "./stages.js";
 
 /** Exit code of `reproduce --check` when a required claim does not hold (1 is for bugs, 2 for user errors). */
 export const EXIT_CLAIM_FAILED = 3;
@@ -24,10 +31,26 @@ function buildProgram(): Command {
   withRunOptions(
     program.command("train-rm").description("train N independent reward models on a preference dataset"),
     "run folder to write into",
-  ).action(async (options: CommonOptions) => {
-    const ctx = await openRunFromOptions(options, "train-rm");
-    await trainRmStage(ctx, datasetLoader(ctx));
-  });
+  )
+    .option(
+      "--jobs <n>",
+      "threads training members in parallel, this one included (default: the number of cores)",
+    )
+    .option("--shard <i/n>", "train only the members m with m mod n = i (default: from SLURM or Kubernetes)")
+    .option(
+      "--shard-count <n>",
+      "shard count of a Kubernetes Indexed Job (the index is JOB_COMPLETION_INDEX)",
+    )
+    .option(
+      "--resume",
+      "continue the interrupted run in --out: finished members are kept, unfinished ones restart from " +
+        "their last epoch checkpoint (a plain rerun resumes too; --resume says so and refuses --force)",
+    )
+    .action(async (options: CommonOptions & TrainRmFlags) => {
+      const plan = trainRmPlan(options, resolveOptionsConfig(options), process.env);
+      const ctx = await openRunFromOptions(options, "train-rm");
+      await trainRewardModels(ctx, plan);
+    });
 
   withRunOptions(
     program

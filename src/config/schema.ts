@@ -144,6 +144,12 @@ const rewardModelSchema = z
       .boolean()
       .default(false)
       .describe("Train each member on a bootstrap resample of the training pairs (its own seed)."),
+    shardCount: int(1)
+      .optional()
+      .describe(
+        "Shards of a Kubernetes Indexed Job (its completions), which trains members m with m mod shardCount = " +
+          "JOB_COMPLETION_INDEX; --shard-count overrides it. Results do not depend on it.",
+      ),
   })
   .strict();
 

@@ -1,11 +1,28 @@
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import type { Config } from "../config/schema.js";
+import type { Config, FeaturesConfig } from "../config/schema.js";
+import type { Split } from "../data/types.js";
 import { UserError } from "../runtime/errors.js";
+import { toCsv, writeFileAtomic, writeJsonAtomic } from "../runtime/files.js";
 import { deriveSeed } from "../runtime/random.js";
+import { removeCheckpoint } from "./checkpoint.js";
 import type { HeadParams } from "./params.js";
-import type { MemberSeeds } from "./train.js";
-import { loadWeights } from "./weights.js";
+import type { EpochRecord, MemberSeeds } from "./train.js";
+import { loadWeights, saveWeights } from "./weights.js";
+
+/** A finished member's metrics.json. Every field is deterministic, so the file is identical across reruns. */
+export interface MemberMetrics {
+  member: number;
+  seeds: MemberSeeds;
+  backend: string;
+  testAccuracy: number;
+  testLoss: number;
+  finalTrainLoss: number;
+  finalValidationAccuracy: number;
+  /** The data it was trained and evaluated on, so members gathered from several machines can be checked. */
+  pairs: Record<Split, number>;
+  dropped: Record<string, number>;
+}
 
 /** Per-member seeds derived from the run seed, the member index and (for repeated studies) the repeat. */
 export function memberSeeds(runSeed: number, member: number, bootstrap: boolean, repeat = 0): MemberSeeds {
@@ -22,9 +39,88 @@ export function memberDir(ensembleDir: string, member: number): string {
   return join(ensembleDir, `member-${member}`);
 }
 
-/** A member is finished once its metrics.json exists: it is written after the weights. */
+/** A member is finished once its metrics.json exists: it is written after its weights and curves. */
 export function memberFinished(ensembleDir: string, member: number): boolean {
   return existsSync(join(memberDir(ensembleDir, member), "metrics.json"));
+}
+
+/** Removes what a killed write left behind in a member folder (files.ts writes through `*.tmp` names). */
+export function removeStaleTemporaries(dir: string): void {
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir)) if (name.endsWith(".tmp")) rmSync(join(dir, name), { force: true });
+}
+
+/**
+ * Writes a finished member: weights, learning curve, then metrics.json (the member's completion
+ * marker), and only then drops its checkpoint, so a kill at any point loses nothing.
+ */
+export function writeMember(
+  ensembleDir: string,
+  params: HeadParams,
+  history: EpochRecord[],
+  metrics: MemberMetrics,
+  features: FeaturesConfig,
+): void {
+  const dir = memberDir(ensembleDir, metrics.member);
+  saveWeights(dir, params, features);
+  writeFileAtomic(
+    join(dir, "history.csv"),
+    toCsv(
+      ["epoch", "trainLoss", "validationLoss", "validationAccuracy"],
+      history.map((h) => [h.epoch, h.trainLoss, h.validationLoss, h.validationAccuracy]),
+    ),
+  );
+  writeJsonAtomic(join(dir, "metrics.json"), metrics);
+  removeCheckpoint(dir);
+}
+
+export function readMemberMetrics(ensembleDir: string, member: number): MemberMetrics {
+  return JSON.parse(readFileSync(join(memberDir(ensembleDir, member), "metrics.json"), "utf8"));
+}
+
+function missingMembers(ensembleDir: string, members: number): number[] {
+  return Array.from({ length: members }, (_, m) => m).filter((m) => !memberFinished(ensembleDir, m));
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const std = (xs: number[]) =>
+  xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1));
+
+/**
+ * Writes the ensemble's summary.json from its members' metrics files once every member is finished;
+ * returns false (writing nothing) while some are missing. Any process may call it at any time: the
+ * summary depends only on the member files and is written by an atomic rename, so two shards finishing
+ * together write the same bytes.
+ */
+export function summarizeEnsemble(ensembleDir: string, config: Config, backend: string): boolean {
+  if (missingMembers(ensembleDir, config.rewardModel.members).length > 0) return false;
+  const metrics = Array.from({ length: config.rewardModel.members }, (_, m) =>
+    readMemberMetrics(ensembleDir, m),
+  );
+  const data = ({ pairs, dropped }: MemberMetrics) => JSON.stringify({ pairs, dropped });
+  const odd = metrics.filter((m) => data(m) !== data(metrics[0]));
+  if (odd.length > 0) {
+    throw new UserError(
+      `${ensembleDir}: member(s) ${odd.map((m) => m.member).join(", ")} were trained on other data than member 0 ` +
+        `(${data(odd[0])} vs ${data(metrics[0])}): retrain them with --force`,
+    );
+  }
+  const accuracies = metrics.map((m) => m.testAccuracy);
+  writeJsonAtomic(join(ensembleDir, "summary.json"), {
+    backend,
+    head: config.rewardModel.head,
+    featureDimension: config.features.dimension,
+    pairs: metrics[0].pairs,
+    dropped: metrics[0].dropped,
+    testAccuracy: {
+      mean: mean(accuracies),
+      std: std(accuracies),
+      min: Math.min(...accuracies),
+      max: Math.max(...accuracies),
+    },
+    members: metrics.map(({ pairs, dropped, ...member }) => member),
+  });
+  return true;
 }
 
 /**
@@ -32,16 +128,28 @@ export function memberFinished(ensembleDir: string, member: number): boolean {
  * ensemble, and a missing member (an unfinished shard, say) is named.
  */
 export function loadEnsemble(ensembleDir: string, config: Config): HeadParams[] {
-  const summaryPath = join(ensembleDir, "summary.json");
-  if (!existsSync(summaryPath)) {
+  const members = config.rewardModel.members;
+  const missing = missingMembers(ensembleDir, members);
+  if (missing.length === members) {
     throw new UserError(
       `${ensembleDir}: no trained ensemble here (run \`align train-rm\` with the same --out first)`,
     );
   }
-  const members = config.rewardModel.members;
-  const missing = Array.from({ length: members }, (_, m) => m).filter((m) => !memberFinished(ensembleDir, m));
   if (missing.length > 0) {
-    throw new UserError(`${ensembleDir}: ensemble incomplete, missing member(s) ${missing.join(", ")}`);
+    throw new UserError(
+      `${ensembleDir}: ensemble incomplete, missing member(s) ${missing.join(", ")} of ${members} ` +
+        "(run the shards that train them, or `align train-rm` with the same --out to finish them)",
+    );
   }
-  return Array.from({ length: members }, (_, m) => loadWeights(memberDir(ensembleDir, m)).params);
+  return Array.from({ length: members }, (_, m) => {
+    const dir = memberDir(ensembleDir, m);
+    const { params, features } = loadWeights(dir);
+    if (params.head !== config.rewardModel.head || features.dimension !== config.features.dimension) {
+      throw new UserError(
+        `${dir}: a ${params.head} head on ${features.dimension} features, but the config asks for a ` +
+          `${config.rewardModel.head} head on ${config.features.dimension}: retrain it with --force`,
+      );
+    }
+    return params;
+  });
 }

@@ -2,7 +2,7 @@ import type { FeaturesConfig } from "../config/schema.js";
 import type { PreferencePair } from "../data/types.js";
 import { featurizePairs } from "../features/pairs.js";
 import type { HeadParams } from "./params.js";
-import { scoreRows } from "./score.js";
+import { scoreMembers } from "./score.js";
 
 /** Every member's raw rewards on both responses of each pair: chosen[m][p], rejected[m][p]. */
 export function scorePairs(
@@ -11,8 +11,9 @@ export function scorePairs(
   features: FeaturesConfig,
 ): { chosen: Float64Array[]; rejected: Float64Array[] } {
   const rows = featurizePairs(pairs, features);
+  const scores = scoreMembers(members, [...rows.chosen, ...rows.rejected]);
   return {
-    chosen: members.map((params) => Float64Array.from(scoreRows(params, rows.chosen))),
-    rejected: members.map((params) => Float64Array.from(scoreRows(params, rows.rejected))),
+    chosen: scores.map((s) => Float64Array.from(s.subarray(0, pairs.length))),
+    rejected: scores.map((s) => Float64Array.from(s.subarray(pairs.length))),
   };
 }

@@ -1,31 +1,149 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import type { Config } from "../config/schema.js";
 import type { Dataset } from "../data/types.js";
-import { featurizePairs } from "../features/pairs.js";
-import { toCsv, writeFileAtomic, writeJsonAtomic } from "../runtime/files.js";
+import { UserError } from "../runtime/errors.js";
 import { createProgress } from "../runtime/progress.js";
-import type { RunContext } from "../runtime/run.js";
-import { memberDir, memberFinished, memberSeeds } from "./ensemble.js";
-import { evaluatePairs, type MemberSeeds, trainMember } from "./train.js";
-import { saveWeights } from "./weights.js";
+import { type RunContext, runStage, stageDir } from "../runtime/run.js";
+import { dataFingerprint, loadCheckpoint, removeCheckpoint } from "./checkpoint.js";
+import {
+  type MemberMetrics,
+  memberDir,
+  memberFinished,
+  memberSeeds,
+  readMemberMetrics,
+  summarizeEnsemble,
+} from "./ensemble.js";
+import { type MemberPlan, runGroup, type TrainingEvent, type TrainingJob } from "./job.js";
+import { trainScheduled } from "./schedule.js";
+import { parseInteger, resolveShard, type Shard, shardMembers } from "./shard.js";
+import { loadTrainingData, splitSizes, type TrainingData, trainingDataFromDataset } from "./training-data.js";
+import { startWorkers } from "./workers.js";
 
-export interface MemberMetrics {
-  member: number;
-  seeds: MemberSeeds;
-  testAccuracy: number;
-  testLoss: number;
-  finalTrainLoss: number;
-  finalValidationAccuracy: number;
-  seconds: number;
+/** A group holds at most this many parameters (×3 with Adam's moments): ~100 MB of backend memory. */
+const MAX_GROUP_PARAMETERS = 1 << 23;
+
+function trainingJob(ctx: RunContext, data: TrainingData, ensembleDir: string): TrainingJob {
+  const { rewardModel, features } = ctx.config;
+  return {
+    rewardModel,
+    features,
+    backend: ctx.backend,
+    ensembleDir,
+    data,
+    fingerprint: dataFingerprint(data),
+  };
 }
 
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const std = (xs: number[]) =>
-  xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1));
+/** Members not finished yet, starting over (their folders removed) under --force. */
+function pendingPlans(ctx: RunContext, ensembleDir: string, members: number[], repeat: number): MemberPlan[] {
+  const rm = ctx.config.rewardModel;
+  if (ctx.force) for (const m of members) rmSync(memberDir(ensembleDir, m), { recursive: true, force: true });
+  const pending = members.filter((m) => !memberFinished(ensembleDir, m));
+  // A member killed just after its metrics.json still holds its checkpoint: finished, it needs it no more.
+  for (const m of members.filter((m) => !pending.includes(m))) removeCheckpoint(memberDir(ensembleDir, m));
+  return pending.map((member) => ({
+    member,
+    seeds: memberSeeds(ctx.config.seed, member, rm.bootstrap, repeat),
+  }));
+}
 
 /**
- * Trains the N members of an ensemble into `ensembleDir`, skipping members already finished there
- * (so an interrupted run resumes), and writes the ensemble's summary.json last.
+ * Groups the members to train: members resuming from the same point (epoch, and position in it)
+ * train in lockstep, in groups of at most MAX_GROUP_PARAMETERS parameters.
+ */
+function planGroups(job: TrainingJob, plans: MemberPlan[]): { groups: MemberPlan[][]; epochs: number } {
+  const byPoint = new Map<string, MemberPlan[]>();
+  let epochs = 0;
+  for (const plan of plans) {
+    const state = loadCheckpoint(memberDir(job.ensembleDir, plan.member), job.fingerprint);
+    const done = state?.history.length ?? 0;
+    epochs += job.rewardModel.epochs - done;
+    const point = `${done}/${state?.position ?? 0}`;
+    byPoint.set(point, [...(byPoint.get(point) ?? []), plan]);
+  }
+  const { head, hiddenUnits } = job.rewardModel;
+  const perMember = head === "linear" ? job.features.dimension : (job.features.dimension + 2) * hiddenUnits;
+  const maxGroup = Math.max(1, Math.floor(MAX_GROUP_PARAMETERS / perMember));
+  const groups: MemberPlan[][] = [];
+  for (const members of byPoint.values()) {
+    for (let i = 0; i < members.length; i += maxGroup) groups.push(members.slice(i, i + maxGroup));
+  }
+  return { groups, epochs };
+}
+
+/** Progress of a training run: a tick per member-epoch, a log line per finished member. */
+function trainingProgress(ctx: RunContext, epochs: number) {
+  const progress = createProgress("train-rm", epochs, ctx.logger);
+  const emit = (event: TrainingEvent) => {
+    if (event.type === "epoch") {
+      const { member, record } = event;
+      progress.tick(
+        1,
+        `member ${member} epoch ${record.epoch} val acc ${record.validationAccuracy.toFixed(3)}`,
+      );
+    } else {
+      const { member, testAccuracy, seeds } = event.metrics;
+      ctx.logger.info(
+        { member, testAccuracy, seeds },
+        `member ${member}: test accuracy ${testAccuracy.toFixed(3)}`,
+      );
+    }
+  };
+  return { emit, stop: () => progress.stop() };
+}
+
+/** Trains the planned members in this thread, one group after another. */
+function trainInThisThread(ctx: RunContext, job: TrainingJob, plans: MemberPlan[]): void {
+  const { groups, epochs } = planGroups(job, plans);
+  const progress = trainingProgress(ctx, epochs);
+  try {
+    for (const group of groups) runGroup(job, group, progress.emit);
+  } finally {
+    progress.stop();
+  }
+}
+
+/**
+ * Trains the given members of an ensemble (those not finished yet; all of them under --force) into
+ * `ensembleDir` with `jobs` threads: this one and jobs − 1 workers, started before `load` reads the
+ * data so that their start-up overlaps it.
+ */
+export async function trainMembers(
+  ctx: RunContext,
+  load: () => Promise<TrainingData>,
+  ensembleDir: string,
+  members: number[],
+  jobs: number,
+): Promise<void> {
+  const plans = pendingPlans(ctx, ensembleDir, members, 0);
+  if (plans.length === 0) return;
+  const workers = Math.min(jobs, plans.length) - 1;
+  const pool = workers > 0 ? startWorkers(workers, ctx.backend) : undefined;
+  try {
+    const data = await load();
+    ctx.logger.info(
+      { pairs: splitSizes(data), jobs },
+      `${data.source}: ${data.pool.rows / 2} pairs featurised`,
+    );
+    const job = trainingJob(ctx, data, ensembleDir);
+    if (pool === undefined) return trainInThisThread(ctx, job, plans);
+    const { groups, epochs } = planGroups(job, plans);
+    const progress = trainingProgress(ctx, epochs);
+    try {
+      await trainScheduled(job, groups, pool, progress.emit);
+    } finally {
+      progress.stop();
+    }
+  } finally {
+    await pool?.close();
+  }
+}
+
+/**
+ * Trains the N members of an ensemble into `ensembleDir` in this thread, resuming members a previous
+ * call left unfinished, and writes the ensemble's summary.json. For stages that hold the dataset in
+ * memory already (reproduce, optimize's repeats); `align train-rm` uses trainRewardModels.
  */
 export function trainEnsemble(
   ctx: RunContext,
@@ -33,76 +151,80 @@ export function trainEnsemble(
   ensembleDir: string,
   repeat = 0,
 ): MemberMetrics[] {
-  const { config, logger } = ctx;
-  const rm = config.rewardModel;
-  const train = featurizePairs(dataset.pairs.train, config.features);
-  const validation = featurizePairs(dataset.pairs.validation, config.features);
-  const test = featurizePairs(dataset.pairs.test, config.features);
-  const progress = createProgress("train-rm", rm.members * rm.epochs, logger);
-  const results: MemberMetrics[] = [];
-  for (let m = 0; m < rm.members; m++) {
-    const dir = memberDir(ensembleDir, m);
-    if (memberFinished(ensembleDir, m) && !ctx.force) {
-      results.push(JSON.parse(readFileSync(join(dir, "metrics.json"), "utf8")));
-      progress.tick(rm.epochs, `member ${m} (done earlier)`);
-      continue;
-    }
-    const seeds = memberSeeds(config.seed, m, rm.bootstrap, repeat);
-    const started = Date.now();
-    const { params, history } = trainMember(
-      rm,
-      config.features.dimension,
-      train,
-      validation,
-      seeds,
-      (record) =>
-        progress.tick(1, `member ${m} epoch ${record.epoch} val acc ${record.validationAccuracy.toFixed(3)}`),
+  const all = Array.from({ length: ctx.config.rewardModel.members }, (_, m) => m);
+  const plans = pendingPlans(ctx, ensembleDir, all, repeat);
+  if (plans.length > 0) {
+    trainInThisThread(
+      ctx,
+      trainingJob(ctx, trainingDataFromDataset(dataset, ctx.config.features), ensembleDir),
+      plans,
     );
-    const testResult = evaluatePairs(params, test);
-    const last = history[history.length - 1];
-    const metrics: MemberMetrics = {
-      member: m,
-      seeds,
-      testAccuracy: testResult.accuracy,
-      testLoss: testResult.loss,
-      finalTrainLoss: last.trainLoss,
-      finalValidationAccuracy: last.validationAccuracy,
-      seconds: (Date.now() - started) / 1000,
-    };
-    saveWeights(dir, params, config.features);
-    writeFileAtomic(
-      join(dir, "history.csv"),
-      toCsv(
-        ["epoch", "trainLoss", "validationLoss", "validationAccuracy"],
-        history.map((h) => [h.epoch, h.trainLoss, h.validationLoss, h.validationAccuracy]),
-      ),
-    );
-    writeJsonAtomic(join(dir, "metrics.json"), metrics);
-    logger.info(
-      { member: m, testAccuracy: metrics.testAccuracy, seeds },
-      `member ${m}: test accuracy ${metrics.testAccuracy.toFixed(3)}`,
-    );
-    results.push(metrics);
   }
-  progress.stop();
-  const accuracies = results.map((r) => r.testAccuracy);
-  writeJsonAtomic(join(ensembleDir, "summary.json"), {
-    backend: ctx.backend,
-    head: rm.head,
-    featureDimension: config.features.dimension,
-    pairs: {
-      train: dataset.pairs.train.length,
-      validation: dataset.pairs.validation.length,
-      test: dataset.pairs.test.length,
-    },
-    dropped: dataset.dropped,
-    testAccuracy: {
-      mean: mean(accuracies),
-      std: std(accuracies),
-      min: Math.min(...accuracies),
-      max: Math.max(...accuracies),
-    },
-    members: results,
+  summarizeEnsemble(ensembleDir, ctx.config, ctx.backend);
+  return all.map((m) => readMemberMetrics(ensembleDir, m));
+}
+
+/** How `align train-rm` runs: how many worker threads, and which shard. */
+export interface TrainRmPlan {
+  jobs: number;
+  shard?: Shard;
+}
+
+export interface TrainRmFlags {
+  force: boolean;
+  resume?: boolean;
+  jobs?: string;
+  shard?: string;
+  shardCount?: string;
+}
+
+/**
+ * Checks train-rm's flags before anything is written. Every call resumes what an interrupted one left
+ * (DESIGN: an interrupted stage resumes), so --resume only says so explicitly, and refuses --force.
+ */
+export function trainRmPlan(flags: TrainRmFlags, config: Config, env: NodeJS.ProcessEnv): TrainRmPlan {
+  if (flags.resume && flags.force) {
+    throw new UserError("--resume continues the run in --out and --force starts it over: pass one of them");
+  }
+  const jobs = flags.jobs === undefined ? availableParallelism() : parseInteger(flags.jobs, "--jobs", 1);
+  const count =
+    flags.shardCount === undefined
+      ? config.rewardModel.shardCount
+      : parseInteger(flags.shardCount, "--shard-count", 1);
+  const shard = resolveShard(flags.shard, count, env);
+  if (shard !== undefined && count !== undefined && shard.count !== count) {
+    throw new UserError(`${shard.from} says ${shard.count} shards, but the shard count is ${count}`);
+  }
+  return { jobs, shard };
+}
+
+/**
+ * `align train-rm`: trains this process's members (all, or its shard's) into the run's reward-models
+ * folder, with `jobs` worker threads, resuming what an interrupted call left: finished members are
+ * kept and unfinished ones restart from their last epoch checkpoint (a plain rerun resumes as --resume
+ * does). The stage completes, with summary.json, when every member of the ensemble is finished,
+ * whichever process finishes last.
+ */
+export async function trainRewardModels(ctx: RunContext, plan: TrainRmPlan): Promise<void> {
+  const { config, logger } = ctx;
+  const dir = stageDir(ctx, "reward-models");
+  await runStage(ctx, "reward-models", async () => {
+    const own = shardMembers(config.rewardModel.members, plan.shard);
+    if (plan.shard !== undefined) {
+      const { index, count, from } = plan.shard;
+      logger.info({ shard: plan.shard }, `shard ${index}/${count} (${from}): member(s) ${own.join(", ")}`);
+    }
+    await trainMembers(ctx, () => loadTrainingData(config), dir, own, plan.jobs);
+    const complete = summarizeEnsemble(dir, config, ctx.backend);
+    if (!complete) {
+      const missing = Array.from({ length: config.rewardModel.members }, (_, m) => m).filter(
+        (m) => !memberFinished(dir, m),
+      );
+      logger.info(
+        { missing },
+        `reward-models: member(s) ${missing.join(", ")} still to come from other shards`,
+      );
+    }
+    return complete;
   });
-  return results;
 }

@@ -1,17 +1,27 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { RewardModelConfig } from "../config/schema.js";
-import type { SparseRow } from "../features/hashing.js";
-import { createRng, permutation } from "../runtime/random.js";
-import { createDensifier } from "./batch.js";
-import { bradleyTerryLoss, forward, fromVariables, l2Penalty, toVariables } from "./model.js";
-import { type HeadParams, initParams } from "./params.js";
-import { pairAccuracy, scoreRows } from "./score.js";
-
-/** Featurised preference pairs: row i of `chosen` was preferred to row i of `rejected`. */
-export interface PairRows {
-  chosen: SparseRow[];
-  rejected: SparseRow[];
-}
+import { createRng, deriveSeed, permutation } from "../runtime/random.js";
+import { type AdamSlot, adamStep } from "./adam.js";
+import { createBatchBuilder } from "./batch.js";
+import {
+  type GroupTensors,
+  type LossAndGradients,
+  linearLossAndGradients,
+  mlpLossAndGradients,
+  uploadBatch,
+} from "./heads.js";
+import {
+  groupShapes,
+  type HeadParams,
+  initParams,
+  l2Penalty,
+  paramArrays,
+  stackArrays,
+  unstackArrays,
+  withArrays,
+} from "./params.js";
+import { groupRewards, meanPairLoss, pairAccuracy } from "./score.js";
+import type { TrainingData } from "./training-data.js";
 
 /** Seeds that make a member differ from the others; everything else is shared. */
 export interface MemberSeeds {
@@ -31,87 +41,232 @@ export class TrainingDivergedError extends Error {
   override readonly name = "TrainingDivergedError";
 }
 
-/** Indices of the training pairs a member sees: all of them, or a bootstrap resample of the same size. */
-export function memberSample(count: number, seeds: MemberSeeds): number[] {
-  if (seeds.bootstrap === undefined) return Array.from({ length: count }, (_, i) => i);
+/** Everything that changes while a member trains: restoring it resumes training exactly where it stopped. */
+export interface MemberState {
+  member: number;
+  seeds: MemberSeeds;
+  params: HeadParams;
+  /** Adam's first and second moments, named like params.tensors. */
+  m: Record<string, Float32Array>;
+  v: Record<string, Float32Array>;
+  /** Adam steps taken. */
+  step: number;
+  /** One record per finished epoch. */
+  history: EpochRecord[];
+  /** Pairs of the current epoch trained so far, and the sum of their batches' losses × sizes. */
+  position: number;
+  lossSum: number;
+}
+
+export function freshState(
+  config: RewardModelConfig,
+  inputDim: number,
+  member: number,
+  seeds: MemberSeeds,
+): MemberState {
+  const params = initParams(config, inputDim, seeds.init);
+  const zeros = () =>
+    Object.fromEntries(Object.entries(paramArrays(params)).map(([n, a]) => [n, new Float32Array(a.length)]));
+  return { member, seeds, params, m: zeros(), v: zeros(), step: 0, history: [], position: 0, lossSum: 0 };
+}
+
+/** Positions in the training split that a member sees: all of them, or a bootstrap resample of the same size. */
+export function memberSample(count: number, seeds: MemberSeeds): Int32Array {
+  if (seeds.bootstrap === undefined) return Int32Array.from({ length: count }, (_, i) => i);
   const rng = createRng(seeds.bootstrap);
-  return Array.from({ length: count }, () => rng.int(count));
-}
-
-/** Mean Bradley-Terry loss of a model on pairs, without the L2 term. */
-function pairLoss(params: HeadParams, pairs: PairRows): number {
-  if (pairs.chosen.length === 0) return Number.NaN;
-  const margins = marginsOf(params, pairs);
-  return tf.tidy(() => bradleyTerryLoss(tf.tensor1d(margins)).dataSync()[0]);
-}
-
-function marginsOf(params: HeadParams, pairs: PairRows): Float32Array {
-  const chosen = scoreRows(params, pairs.chosen);
-  const rejected = scoreRows(params, pairs.rejected);
-  return Float32Array.from(chosen, (c, i) => c - rejected[i]);
+  return Int32Array.from({ length: count }, () => rng.int(count));
 }
 
 /**
- * Trains one reward head with Adam on the Bradley-Terry loss plus L2. The data order of each epoch
- * comes from the member's order seed, so members differ only through their seeds.
+ * The pairs of one epoch in the order the member sees them. The order generator of epoch e is seeded
+ * from (order seed, e) alone, so its state at an epoch boundary is the epoch number: a checkpoint
+ * taken there restores it exactly.
  */
-export function trainMember(
-  config: RewardModelConfig,
-  inputDim: number,
-  train: PairRows,
-  validation: PairRows,
+export function epochOrder(
+  train: Int32Array,
+  sample: Int32Array,
   seeds: MemberSeeds,
-  onEpoch?: (record: EpochRecord) => void,
-): { params: HeadParams; history: EpochRecord[] } {
-  const template = initParams(config, inputDim, seeds.init);
-  const variables = toVariables(template);
-  const optimizer = tf.train.adam(config.learningRate);
-  const sample = memberSample(train.chosen.length, seeds);
-  const orderRng = createRng(seeds.order);
-  const densify = createDensifier(2 * config.batchSize, inputDim);
-  const history: EpochRecord[] = [];
-  try {
-    for (let epoch = 1; epoch <= config.epochs; epoch++) {
-      const order = permutation(sample.length, orderRng).map((i) => sample[i]);
-      let lossSum = 0;
-      for (let start = 0; start < order.length; start += config.batchSize) {
-        const batch = order.slice(start, start + config.batchSize);
-        const rows = [...batch.map((i) => train.chosen[i]), ...batch.map((i) => train.rejected[i])];
-        const dense = densify(rows);
-        const loss = tf.tidy(() => {
-          const x = tf.tensor2d(dense, [rows.length, inputDim]);
-          const cost = optimizer.minimize(() => {
-            const rewards = forward(template.head, variables, x);
-            const [chosen, rejected] = tf.split(rewards, 2);
-            return tf.add(
-              bradleyTerryLoss(tf.sub(chosen, rejected) as tf.Tensor1D),
-              l2Penalty(variables, config.l2),
-            );
-          }, true) as tf.Scalar;
-          return cost.dataSync()[0];
-        });
-        if (!Number.isFinite(loss)) {
-          throw new TrainingDivergedError(`training diverged at epoch ${epoch}: loss is ${loss}`);
-        }
-        lossSum += loss * batch.length;
-      }
-      const params = fromVariables(template, variables);
-      const record: EpochRecord = {
-        epoch,
-        trainLoss: lossSum / order.length,
-        validationLoss: pairLoss(params, validation),
-        validationAccuracy: pairAccuracy(marginsOf(params, validation)),
-      };
-      history.push(record);
-      onEpoch?.(record);
-    }
-    return { params: fromVariables(template, variables), history };
-  } finally {
-    optimizer.dispose();
-    for (const v of Object.values(variables)) v.dispose();
-  }
+  epoch: number,
+): Int32Array {
+  const order = permutation(sample.length, createRng(deriveSeed(seeds.order, "epoch", epoch)));
+  return Int32Array.from(order, (i) => train[sample[i]]);
 }
 
-export function evaluatePairs(params: HeadParams, pairs: PairRows): { accuracy: number; loss: number } {
-  return { accuracy: pairAccuracy(marginsOf(params, pairs)), loss: pairLoss(params, pairs) };
+/** Accuracy and mean loss of each member of a group on pairs (pair p: rows 2p and 2p + 1). */
+export function evaluateGroup(
+  head: HeadParams["head"],
+  params: GroupTensors,
+  members: number,
+  data: TrainingData,
+  pairs: Int32Array,
+): { accuracy: number; loss: number }[] {
+  const rows = new Int32Array(2 * pairs.length);
+  pairs.forEach((p, i) => {
+    rows[i] = 2 * p;
+    rows[pairs.length + i] = 2 * p + 1;
+  });
+  return groupRewards(head, params, members, data.pool, rows).map((rewards) => {
+    const margins = Float32Array.from(pairs, (_, i) => rewards[i] - rewards[pairs.length + i]);
+    return { accuracy: pairAccuracy(margins), loss: meanPairLoss(margins) };
+  });
+}
+
+const lossAndGradients: Record<HeadParams["head"], typeof linearLossAndGradients> = {
+  linear: linearLossAndGradients,
+  mlp: mlpLossAndGradients,
+};
+
+function uploadSlots(states: MemberState[]): Record<string, AdamSlot> {
+  const { head, inputDim, hiddenUnits } = states[0].params;
+  const shapes = groupShapes(head, states.length, inputDim, hiddenUnits);
+  const params = stackArrays(states.map((s) => paramArrays(s.params)));
+  const m = stackArrays(states.map((s) => s.m));
+  const v = stackArrays(states.map((s) => s.v));
+  return Object.fromEntries(
+    Object.keys(params).map((name) => [
+      name,
+      {
+        param: tf.tensor(params[name], shapes[name]),
+        m: tf.tensor(m[name], shapes[name]),
+        v: tf.tensor(v[name], shapes[name]),
+      },
+    ]),
+  );
+}
+
+/** Each member's part of the group's parameters and moments: [member][name]. */
+function downloadSlots(slots: Record<string, AdamSlot>, members: number) {
+  const read = (pick: (slot: AdamSlot) => tf.Tensor) =>
+    unstackArrays(
+      Object.fromEntries(
+        Object.entries(slots).map(([name, slot]) => [name, pick(slot).dataSync() as Float32Array]),
+      ),
+      members,
+    );
+  return { params: read((s) => s.param), m: read((s) => s.m), v: read((s) => s.v) };
+}
+
+function diverged(member: number, epoch: number, loss: number): TrainingDivergedError {
+  return new TrainingDivergedError(
+    `member ${member}: training diverged at epoch ${epoch}: loss is ${loss} (lower rewardModel.learningRate)`,
+  );
+}
+
+function disposeSlots(slots: Record<string, AdamSlot>): void {
+  for (const slot of Object.values(slots)) tf.dispose([slot.param, slot.m, slot.v]);
+}
+
+/** Where a group's training is: at the end of an epoch, or at a pause inside one. */
+export interface GroupProgress {
+  epochEnd: boolean;
+  /** Fraction of this call's work done so far (pairs trained over pairs to train). */
+  done: number;
+  /** The members' states here (at a pause this downloads the weights: ask only when needed). */
+  states(): MemberState[];
+}
+
+/** Training pauses (yields) about this often, so a caller can look around (e.g. for idle workers). */
+const PAUSE_MS = 50;
+
+/**
+ * Trains a group of members in lockstep, all at the same point (epoch and position in it), with Adam
+ * on the Bradley-Terry loss plus L2. Yields after each epoch (for checkpoints and progress) and at
+ * pauses inside epochs. Members share every op but no number: each sees its own data order,
+ * bootstrap sample, weights and moments.
+ */
+export function* trainGroup(
+  config: RewardModelConfig,
+  data: TrainingData,
+  start: MemberState[],
+  pauseMs = PAUSE_MS,
+): Generator<GroupProgress, void> {
+  const head = config.head;
+  const members = start.length;
+  const train = data.splits.train;
+  const samples = start.map((s) => memberSample(train.length, s.seeds));
+  const builder = createBatchBuilder();
+  let states = start;
+  let step = start[0].step;
+  let slots = uploadSlots(start);
+  const total = (config.epochs - start[0].history.length) * train.length - start[0].position;
+  let trained = 0;
+  /** The states after `from` pairs of the current epoch, with the weights as they are now. */
+  const current = (from: number, lossSums: Float64Array, history: (g: number) => EpochRecord[]) => {
+    const arrays = downloadSlots(slots, members);
+    return states.map((state, g) => ({
+      ...state,
+      params: withArrays(state.params, arrays.params[g]),
+      m: arrays.m[g],
+      v: arrays.v[g],
+      step,
+      history: history(g),
+      position: from,
+      lossSum: lossSums[g],
+    }));
+  };
+  try {
+    let paused = performance.now();
+    for (let epoch = start[0].history.length + 1; epoch <= config.epochs; epoch++) {
+      const orders = states.map((s, g) => epochOrder(train, samples[g], s.seeds, epoch));
+      const lossSums = Float64Array.from(states, (s) => s.lossSum);
+      for (let from = states[0].position; from < train.length; ) {
+        if (performance.now() - paused >= pauseMs && from > states[0].position) {
+          const at = from;
+          yield {
+            epochEnd: false,
+            done: trained / total,
+            states: () => current(at, lossSums, (g) => states[g].history),
+          };
+          paused = performance.now();
+        }
+        const pairs = Math.min(config.batchSize, train.length - from);
+        const entries = builder.pairStep(head, data.pool, orders, from, pairs);
+        step += 1;
+        const t = step;
+        // One tidy for the gradients, one per parameter for Adam: each frees its temporaries as it
+        // ends, so the backend's memory peaks at one parameter's update, not the whole step's.
+        const { losses: lossTensor, grads } = tf.tidy((): LossAndGradients => {
+          const params = Object.fromEntries(Object.entries(slots).map(([n, s]) => [n, s.param]));
+          return lossAndGradients[head](params, uploadBatch(entries), members, pairs, config.l2);
+        });
+        const updated = Object.fromEntries(
+          Object.entries(slots).map(([n, s]) => [
+            n,
+            tf.tidy(() => adamStep(s, grads[n], t, config.learningRate)),
+          ]),
+        );
+        tf.dispose([...Object.values(grads)]);
+        disposeSlots(slots);
+        slots = updated;
+        const losses = lossTensor.dataSync();
+        lossTensor.dispose();
+        for (let g = 0; g < members; g++) {
+          if (!Number.isFinite(losses[g])) throw diverged(states[g].member, epoch, losses[g]);
+          lossSums[g] += losses[g] * pairs;
+        }
+        from += pairs;
+        trained += pairs;
+      }
+      const params = Object.fromEntries(Object.entries(slots).map(([n, s]) => [n, s.param]));
+      const validation = evaluateGroup(head, params, members, data, data.splits.validation);
+      const ended = current(0, new Float64Array(members), (g) => states[g].history);
+      states = ended.map((state, g) => {
+        // The epoch's mean Bradley-Terry loss plus the L2 penalty of the weights the epoch ends with.
+        const trainLoss = lossSums[g] / train.length + l2Penalty(state.params, config.l2);
+        if (!Number.isFinite(trainLoss)) throw diverged(state.member, epoch, trainLoss);
+        const record = {
+          epoch,
+          trainLoss,
+          validationLoss: validation[g].loss,
+          validationAccuracy: validation[g].accuracy,
+        };
+        return { ...state, history: [...state.history, record] };
+      });
+      const ends = states;
+      yield { epochEnd: true, done: trained / total, states: () => ends };
+      paused = performance.now();
+    }
+  } finally {
+    disposeSlots(slots);
+  }
 }

@@ -132,11 +132,12 @@ export function stageComplete(ctx: RunContext, stage: string): boolean {
  * Runs a stage unless its completion marker says it is done (then it is skipped unless --force).
  * The marker is written last, so an interrupted stage is redone or resumed on the next call.
  * An incremental stage (one that adds to its own results, like optimize) always runs its body.
+ * A body that returns false is not finished (a shard whose sibling shards are still running): no marker.
  */
 export async function runStage(
   ctx: RunContext,
   stage: string,
-  body: () => Promise<void>,
+  body: () => Promise<unknown>,
   incremental = false,
 ): Promise<boolean> {
   const marker = join(stageDir(ctx, stage), "complete.json");
@@ -146,7 +147,7 @@ export async function runStage(
   }
   rmSync(marker, { force: true });
   const started = Date.now();
-  await body();
+  if ((await body()) === false) return false;
   const seconds = (Date.now() - started) / 1000;
   writeJsonAtomic(marker, { stage, finishedAt: new Date().toISOString(), seconds });
   const runPath = join(ctx.out, "run.json");

@@ -1,0 +1,105 @@
+import type { SparseRow } from "./hashing.js";
+
+/**
+ * Sparse feature rows stored compactly: row r holds `length[r]` entries from `start[r]` in chunk
+ * `chunk[r]`. A million pairs are two million rows: kept as millions of small typed arrays they would
+ * cost far more than their entries, so entries live in a few large chunks instead. Chunks are
+ * SharedArrayBuffers, so worker threads read the rows without a copy.
+ */
+export interface RowPool {
+  dimension: number;
+  rows: number;
+  chunk: Int32Array;
+  start: Int32Array;
+  length: Int32Array;
+  chunks: { indices: Int32Array; values: Float32Array }[];
+}
+
+/** Entries per chunk: the first chunk is small (small datasets stay small), later ones double up to the cap. */
+const FIRST_CHUNK = 1 << 14;
+const MAX_CHUNK = 1 << 22;
+
+function sharedInt32(length: number): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(length * Int32Array.BYTES_PER_ELEMENT));
+}
+
+function sharedFloat32(length: number): Float32Array {
+  return new Float32Array(new SharedArrayBuffer(length * Float32Array.BYTES_PER_ELEMENT));
+}
+
+/** Appends rows one at a time (a streaming pass never holds them all as objects) and seals them into a RowPool. */
+export function createRowPoolBuilder(dimension: number) {
+  const chunks: RowPool["chunks"] = [];
+  let used = 0;
+  let rows = 0;
+  let rowChunk = new Int32Array(1024);
+  let rowStart = new Int32Array(1024);
+  let rowLength = new Int32Array(1024);
+
+  const room = (entries: number) => {
+    const current = chunks[chunks.length - 1];
+    if (current !== undefined && used + entries <= current.indices.length) return;
+    const size = Math.max(entries, Math.min(MAX_CHUNK, FIRST_CHUNK << chunks.length));
+    chunks.push({ indices: sharedInt32(size), values: sharedFloat32(size) });
+    used = 0;
+  };
+  const grow = (array: Int32Array) => {
+    const bigger = new Int32Array(array.length * 2);
+    bigger.set(array);
+    return bigger;
+  };
+
+  return {
+    /** Appends a row; returns its number. */
+    add(row: SparseRow): number {
+      const n = row.indices.length;
+      room(n);
+      const target = chunks[chunks.length - 1];
+      target.indices.set(row.indices, used);
+      target.values.set(row.values, used);
+      if (rows === rowChunk.length) {
+        rowChunk = grow(rowChunk);
+        rowStart = grow(rowStart);
+        rowLength = grow(rowLength);
+      }
+      rowChunk[rows] = chunks.length - 1;
+      rowStart[rows] = used;
+      rowLength[rows] = n;
+      used += n;
+      return rows++;
+    },
+    get rows(): number {
+      return rows;
+    },
+    seal(): RowPool {
+      const copy = (array: Int32Array) => {
+        const shared = sharedInt32(rows);
+        shared.set(array.subarray(0, rows));
+        return shared;
+      };
+      return {
+        dimension,
+        rows,
+        chunk: copy(rowChunk),
+        start: copy(rowStart),
+        length: copy(rowLength),
+        chunks,
+      };
+    },
+  };
+}
+
+/** Row r of a pool as a SparseRow (views, not copies). */
+export function poolRow(pool: RowPool, r: number): SparseRow {
+  const { indices, values } = pool.chunks[pool.chunk[r]];
+  const from = pool.start[r];
+  const to = from + pool.length[r];
+  return { indices: indices.subarray(from, to), values: values.subarray(from, to) };
+}
+
+/** A pool of the given rows, in order: for scoring rows featurised on the fly. */
+export function rowPoolOf(rows: SparseRow[], dimension: number): RowPool {
+  const builder = createRowPoolBuilder(dimension);
+  for (const row of rows) builder.add(row);
+  return builder.seal();
+}

@@ -1,0 +1,112 @@
+import type { Config, FeaturesConfig } from "../config/schema.js";
+import { readCsvPairs } from "../data/csv.js";
+import { readHhRlhfPairs } from "../data/hh-rlhf.js";
+import { readJsonlPairs } from "../data/jsonl.js";
+import { loadDataset } from "../data/load.js";
+import { collectRecords } from "../data/records.js";
+import { assignSplits, SPLITS } from "../data/split.js";
+import type { Dataset, LineRecord, PreferencePair, Split } from "../data/types.js";
+import { featurize } from "../features/hashing.js";
+import { createRowPoolBuilder, type RowPool } from "../features/pool.js";
+import { UserError } from "../runtime/errors.js";
+
+/**
+ * What reward-model training needs of a dataset: the feature rows of every pair (pair p's chosen
+ * response is row 2p of the pool, its rejected one row 2p + 1) and, per split, its pairs in file order.
+ */
+export interface TrainingData {
+  pool: RowPool;
+  splits: Record<Split, Int32Array>;
+  dropped: Record<string, number>;
+  source: string;
+}
+
+export function splitSizes(data: TrainingData): Record<Split, number> {
+  return {
+    train: data.splits.train.length,
+    validation: data.splits.validation.length,
+    test: data.splits.test.length,
+  };
+}
+
+/** Featurises a dataset already in memory (synthetic, alpaca-eval, or one shared with other stages). */
+export function trainingDataFromDataset(dataset: Dataset, features: FeaturesConfig): TrainingData {
+  const builder = createRowPoolBuilder(features.dimension);
+  const splits = {} as Record<Split, Int32Array>;
+  for (const split of SPLITS) {
+    splits[split] = Int32Array.from(dataset.pairs[split], (pair) => {
+      builder.add(featurize(pair.prompt, pair.chosen, features));
+      builder.add(featurize(pair.prompt, pair.rejected, features));
+      return builder.rows / 2 - 1;
+    });
+  }
+  return { pool: builder.seal(), splits, dropped: dataset.dropped, source: dataset.source };
+}
+
+function pairReader(config: Config, path: string): AsyncIterable<LineRecord<PreferencePair>> {
+  if (config.data.source === "hh-rlhf") return readHhRlhfPairs(path);
+  if (config.data.source === "csv") return readCsvPairs(path, config.data.csv);
+  return readJsonlPairs(path);
+}
+
+/**
+ * Loads the data for training. Pair files (jsonl, hh-rlhf, csv) stream: each pair is featurised as it
+ * is read and its text dropped, keeping only its id (for the duplicate check) and its prompt (splits
+ * are drawn per distinct prompt). The splits are those of loadDataset, pair for pair.
+ */
+export async function loadTrainingData(config: Config): Promise<TrainingData> {
+  const { data, features } = config;
+  if (!["jsonl", "hh-rlhf", "csv"].includes(data.source) || data.path === undefined) {
+    return trainingDataFromDataset(await loadDataset(data, config.seed), features);
+  }
+  const path = data.path;
+  const builder = createRowPoolBuilder(features.dimension);
+  const promptIds = new Map<string, number>();
+  let promptOfPair = new Int32Array(1024);
+  async function* featurised(): AsyncGenerator<LineRecord<{ id: string }>> {
+    for await (const record of pairReader(config, path)) {
+      if ("dropped" in record) {
+        yield record;
+        continue;
+      }
+      const pair = record.value;
+      const pairNumber = builder.rows / 2;
+      if (pairNumber === promptOfPair.length) {
+        const bigger = new Int32Array(promptOfPair.length * 2);
+        bigger.set(promptOfPair);
+        promptOfPair = bigger;
+      }
+      let prompt = promptIds.get(pair.prompt);
+      if (prompt === undefined) {
+        prompt = promptIds.size;
+        promptIds.set(pair.prompt, prompt);
+      }
+      promptOfPair[pairNumber] = prompt;
+      builder.add(featurize(pair.prompt, pair.chosen, features));
+      builder.add(featurize(pair.prompt, pair.rejected, features));
+      yield { line: record.line, value: { id: pair.id } };
+    }
+  }
+  const { values, dropped } = await collectRecords(featurised(), path, data.maxPairs);
+  const pairs = values.length;
+  const assignment = assignSplits([...promptIds.keys()], config.seed, data.splits);
+  const splitOfPrompt = [...promptIds.keys()].map((prompt) => assignment.get(prompt) as Split);
+  const splits = {} as Record<Split, Int32Array>;
+  for (const split of SPLITS) {
+    const members: number[] = [];
+    for (let p = 0; p < pairs; p++) if (splitOfPrompt[promptOfPair[p]] === split) members.push(p);
+    splits[split] = Int32Array.from(members);
+    if (data.splits[split] > 0 && members.length === 0) {
+      throw new UserError(
+        `data.splits: the ${split} split has no pairs (${promptIds.size} prompts in all, ${split} fraction ${data.splits[split]}): ` +
+          "use more data (data.maxPairs) or change data.splits",
+      );
+    }
+  }
+  return {
+    pool: builder.seal(),
+    splits,
+    dropped,
+    source: `${data.source}: ${path} (${pairs} pairs)`,
+  };
+}
