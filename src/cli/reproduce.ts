@@ -2,9 +2,10 @@ import { resolve } from "node:path";
 import { loadConfig, packagePath } from "../config/load.js";
 import { methodNames } from "../config/schema.js";
 import { writeReport } from "../report/stage.js";
+import { trainRewardModels, trainRmPlan } from "../reward-model/stage.js";
 import { openRun } from "../runtime/run.js";
 import type { CommonOptions } from "./options.js";
-import { datasetLoader, disagreementStage, optimizeStage, simulateStage, trainRmStage } from "./stages.js";
+import { datasetLoader, disagreementStage, optimizeStage, simulateStage } from "./stages.js";
 
 export function defaultConfigPath(): string {
   return packagePath("configs", "quick.yaml");
@@ -28,7 +29,8 @@ export async function reproduce(options: CommonOptions): Promise<string[]> {
   const dataset = datasetLoader(ctx);
   const print = (text: string) => text && console.log(`${text}\n`);
   for (const stage of config.stages) {
-    if (stage === "train-rm") await trainRmStage(ctx, dataset);
+    // Every core, and no shard: reproduce runs the whole study in one process whatever the environment.
+    if (stage === "train-rm") await trainRewardModels(ctx, trainRmPlan({ force: options.force }, config, {}));
     if (stage === "disagreement") print(await disagreementStage(ctx, dataset));
     if (stage === "optimize") print(await optimizeStage(ctx, dataset, [...methodNames]));
     if (stage === "simulate") print(await simulateStage(ctx));

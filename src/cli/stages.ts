@@ -7,7 +7,6 @@ import { runDisagreement } from "../disagreement/stage.js";
 import type { OptimizeSummary } from "../optimize/run.js";
 import { runOptimize } from "../optimize/stage.js";
 import { optimizeTable, simulateTable } from "../report/tables.js";
-import { trainEnsemble } from "../reward-model/stage.js";
 import { type RunContext, runStage, stageDir } from "../runtime/run.js";
 import { runSimulate } from "../simulate/stage.js";
 
@@ -18,12 +17,6 @@ export function datasetLoader(ctx: RunContext): () => Promise<Dataset> {
     dataset ??= loadDataset(ctx.config.data, ctx.config.seed);
     return dataset;
   };
-}
-
-export async function trainRmStage(ctx: RunContext, dataset: () => Promise<Dataset>): Promise<void> {
-  await runStage(ctx, "reward-models", async () => {
-    trainEnsemble(ctx, await dataset(), stageDir(ctx, "reward-models"));
-  });
 }
 
 /** Returns the summary table to print, or "" when the stage was already complete. */
