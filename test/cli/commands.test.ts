@@ -117,6 +117,30 @@ test("disagreement and optimize run on the ensemble; optimize runs accumulate me
   assert.equal(align("optimize", "--config", tinyConfig, "--out", out, "--methods", "bogus").status, 2);
 });
 
+test("optimize.repeats trains fresh ensembles and numbers their trials across repeats", () => {
+  const out = tempDir("repeats");
+  const repeats = ["--set", "optimize.repeats=2"];
+  assert.equal(align("train-rm", "--config", tinyConfig, "--out", out, ...repeats).status, 0);
+  const result = align(
+    "optimize",
+    "--config",
+    tinyConfig,
+    "--out",
+    out,
+    ...repeats,
+    "--methods",
+    "standard,mean",
+  );
+  assert.equal(result.status, 0, result.stderr);
+  assert.ok(existsSync(join(out, "optimize/ensembles/repeat-1/summary.json")));
+  const summary = json(join(out, "optimize/summary.json"));
+  assert.equal(summary.methods.standard.budgets[0].trials, 6, "3 members × 2 repeats");
+  assert.equal(summary.methods.mean.budgets[0].trials, 2, "one ensemble trial per repeat");
+  const first = readFileSync(join(out, "reward-models/member-0/weights.bin"));
+  const fresh = readFileSync(join(out, "optimize/ensembles/repeat-1/member-0/weights.bin"));
+  assert.ok(!first.equals(fresh), "a repeat's members have their own seeds");
+});
+
 test("reproduce runs every stage, writes the report and claims, and --check follows the required claims", () => {
   const out = tempDir("reproduce");
   const { status, stdout, stderr } = align("reproduce", "--config", tinyConfig, "--out", out, "--check");
