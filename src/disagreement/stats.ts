@@ -2,6 +2,7 @@
 
 import { UserError } from "../runtime/errors.js";
 import { createRng, deriveSeed, permutation } from "../runtime/random.js";
+import { mean, median, sampleStd } from "../runtime/stats.js";
 import { correlationMatrix, kendallTauB, meanOffDiagonal, pearson, ranks, spearman } from "./correlation.js";
 
 /** Members' raw rewards on held-out pairs: chosen[m][p] and rejected[m][p] for member m and pair p. */
@@ -251,28 +252,6 @@ function checkScores({ pairIds, promptKeys, prompts, chosen, rejected }: Ensembl
 /** d_p = r(chosen_p) − r(rejected_p). */
 export function margins(chosen: Float64Array, rejected: Float64Array): Float64Array {
   return chosen.map((value, p) => value - rejected[p]);
-}
-
-/** x̄ = Σx / n. */
-export function mean(values: ArrayLike<number>): number {
-  let sum = 0;
-  for (let i = 0; i < values.length; i++) sum += values[i];
-  return sum / values.length;
-}
-
-/** The middle value, or the mean of the two middle values. */
-export function median(values: ArrayLike<number>): number {
-  const sorted = Float64Array.from(values).sort();
-  const half = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[half] : (sorted[half - 1] + sorted[half]) / 2;
-}
-
-/** s = sqrt(Σ(x − x̄)² / (n − 1)). */
-export function sampleStd(values: ArrayLike<number>): number {
-  const centre = mean(values);
-  let squares = 0;
-  for (let i = 0; i < values.length; i++) squares += (values[i] - centre) ** 2;
-  return Math.sqrt(squares / (values.length - 1));
 }
 
 /** The largest value, without spreading a long array into arguments. */

@@ -1,3 +1,4 @@
+import { mean } from "../runtime/stats.js";
 /** Evaluation of policies under a reward: improvements over the reference and the risk statistics of DESIGN.md. */
 
 /**
@@ -27,22 +28,6 @@ export function rewardScale(r: readonly number[]): number {
 /** Δ < 0 beyond rounding: Δ < −NEGATIVE_TOLERANCE·scale. */
 export function isWorse(delta: number, scale: number): boolean {
   return delta < -NEGATIVE_TOLERANCE * scale;
-}
-
-/** Mean: (1/n) Σ v. */
-export function mean(values: ArrayLike<number>): number {
-  let sum = 0;
-  for (let i = 0; i < values.length; i++) sum += values[i];
-  return sum / values.length;
-}
-
-/** Sample standard deviation √(Σ (v − v̄)² / (n − 1)); 0 for a single value. */
-export function sampleStd(values: ArrayLike<number>): number {
-  if (values.length < 2) return 0;
-  const m = mean(values);
-  let sum = 0;
-  for (let i = 0; i < values.length; i++) sum += (values[i] - m) ** 2;
-  return Math.sqrt(sum / (values.length - 1));
 }
 
 /** CVaR_α (lower tail): mean of the ⌈α·n⌉ smallest values. */

@@ -1,8 +1,9 @@
 import type { MethodName, OptimizeConfig } from "../config/schema.js";
 import { UserError } from "../runtime/errors.js";
+import { mean, sampleStd } from "../runtime/stats.js";
 import { type BudgetMatch, klTiltedBetaGuess, matchKlBudget, varianceAwareBetaGuess } from "./budget.js";
 import { centre, type PromptEstimates, promptEstimates } from "./estimates.js";
-import { isWorse, lowerCvar, mean, promptImprovement, rewardScale, sampleStd } from "./evaluate.js";
+import { isWorse, lowerCvar, promptImprovement, rewardScale } from "./evaluate.js";
 import { klDivergence, solveKlTilted, solveVarianceAware } from "./policy.js";
 
 /** The pure core of `align optimize`: every method, trial, KL budget and penalty β on held-out prompts. */

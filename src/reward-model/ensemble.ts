@@ -5,6 +5,7 @@ import type { Split } from "../data/types.js";
 import { UserError } from "../runtime/errors.js";
 import { toCsv, writeFileAtomic, writeJsonAtomic } from "../runtime/files.js";
 import { deriveSeed } from "../runtime/random.js";
+import { mean, sampleStd } from "../runtime/stats.js";
 import { removeCheckpoint } from "./checkpoint.js";
 import type { HeadParams } from "./params.js";
 import type { EpochRecord, MemberSeeds } from "./train.js";
@@ -82,10 +83,6 @@ function missingMembers(ensembleDir: string, members: number): number[] {
   return Array.from({ length: members }, (_, m) => m).filter((m) => !memberFinished(ensembleDir, m));
 }
 
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const std = (xs: number[]) =>
-  xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1));
-
 /**
  * Writes the ensemble's summary.json from its members' metrics files once every member is finished;
  * returns false (writing nothing) while some are missing. Any process may call it at any time: the
@@ -114,7 +111,7 @@ export function summarizeEnsemble(ensembleDir: string, config: Config, backend: 
     dropped: metrics[0].dropped,
     testAccuracy: {
       mean: mean(accuracies),
-      std: std(accuracies),
+      std: sampleStd(accuracies),
       min: Math.min(...accuracies),
       max: Math.max(...accuracies),
     },

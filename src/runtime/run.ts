@@ -1,15 +1,13 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { packagePath } from "../config/load.js";
 import type { Config } from "../config/schema.js";
 import { type BackendChoice, initBackend } from "./backend.js";
 import { UserError } from "./errors.js";
 import { writeFileAtomic, writeJsonAtomic } from "./files.js";
 import { createLogger, type Logger } from "./logging.js";
-
-const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 
 /** What every stage of a run gets: where to write, the resolved config, a logger, the backend. */
 export interface RunContext {
@@ -52,11 +50,11 @@ export function packageVersions(): Record<string, string> {
   const read = (path: string) => JSON.parse(readFileSync(path, "utf8")).version as string;
   const versions: Record<string, string> = {
     node: process.versions.node,
-    align: read(join(packageRoot, "package.json")),
+    align: read(packagePath("package.json")),
   };
   for (const name of ["@tensorflow/tfjs-core", "vega", "vega-lite"]) {
     try {
-      versions[name] = read(join(packageRoot, "node_modules", name, "package.json"));
+      versions[name] = read(packagePath("node_modules", name, "package.json"));
     } catch {
       versions[name] = "unknown";
     }
@@ -67,7 +65,7 @@ export function packageVersions(): Record<string, string> {
 function gitCommit(): string | null {
   try {
     return execFileSync("git", ["rev-parse", "HEAD"], {
-      cwd: packageRoot,
+      cwd: packagePath(),
       stdio: ["ignore", "pipe", "ignore"],
     })
       .toString()

@@ -6,11 +6,10 @@ import {
   decileBuckets,
   exampleIndices,
   histogram,
-  median,
-  sampleStd,
 } from "../../src/disagreement/stats.js";
 import { UserError } from "../../src/runtime/errors.js";
 import { createRng } from "../../src/runtime/random.js";
+import { median, sampleStd } from "../../src/runtime/stats.js";
 import { tinyEnsemble } from "./fixture.js";
 
 const close = (actual: number, expected: number, tolerance = 1e-12) =>

@@ -1,13 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import {
-  isWorse,
-  lowerCvar,
-  mean,
-  promptImprovement,
-  rewardScale,
-  sampleStd,
-} from "../../src/optimize/evaluate.js";
+import { isWorse, lowerCvar, promptImprovement, rewardScale } from "../../src/optimize/evaluate.js";
+import { mean, sampleStd } from "../../src/runtime/stats.js";
 
 test("promptImprovement is Σ (π − π0)·r", () => {
   assert.equal(promptImprovement([0.25, 0.75], [0.5, 0.5], [-0.5, 0.5]), 0.25);
