@@ -61,6 +61,16 @@ test("the same seed gives byte-identical weights; another seed different ones", 
   assert.deepEqual(withoutTimings(runs[0]), withoutTimings(runs[1]));
 });
 
+test("data synth writes the embedded synthetic pairs as JSONL", () => {
+  const file = join(tempDir("synth"), "pairs.jsonl");
+  const { status, stdout } = align("data", "synth", "--out", file, "--config", tinyConfig);
+  assert.equal(status, 0);
+  const lines = readFileSync(file, "utf8").trim().split("\n");
+  assert.match(stdout, new RegExp(`wrote ${lines.length} pairs`));
+  assert.equal(lines.length, 60 * 4, "prompts × pairsPerPrompt");
+  for (const key of ["id", "prompt", "chosen", "rejected"]) assert.ok(key in JSON.parse(lines[0]), key);
+});
+
 test("later stages without an ensemble end with a clear error and exit 2", () => {
   for (const command of ["disagreement", "optimize"]) {
     const out = tempDir("empty");
