@@ -1,23 +1,18 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import * as vega from "vega";
-import { compile, type TopLevelSpec } from "vega-lite";
+import type { TopLevelSpec } from "vega-lite";
 import { disagreementPlots } from "../../src/disagreement/plots.js";
 import { analyseDisagreement, type DisagreementMetrics } from "../../src/disagreement/stats.js";
+import { compileCollectingWarnings, svgOf } from "../plots/compile.js";
 import { tinyEnsemble } from "./fixture.js";
 
 const { metrics } = analyseDisagreement(tinyEnsemble(), { examples: 2, seed: 3 });
 
-/** Compiles with vega-lite, failing on any warning or error, and renders headless to SVG. */
+/** Compiles with vega-lite, failing on any warning, and renders headless to SVG. */
 async function render(spec: TopLevelSpec): Promise<string> {
-  const messages: string[] = [];
-  const logger = vega.logger(vega.Warn, undefined, (_method, level, input) => {
-    messages.push(`${level}: ${Array.from(input).join(" ")}`);
-  });
-  const compiled = compile(spec, { logger });
-  assert.deepEqual(messages, []);
-  const view = new vega.View(vega.parse(compiled.spec), { renderer: "none" });
-  return view.toSVG();
+  const { compiled, warnings } = compileCollectingWarnings(spec);
+  assert.deepEqual(warnings, []);
+  return svgOf(compiled);
 }
 
 type Unit = { encoding?: Record<string, { title?: unknown } | undefined>; layer?: Unit[] };

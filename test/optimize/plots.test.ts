@@ -1,24 +1,18 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { logger, parse, View, Warn } from "vega";
-import { compile, type TopLevelSpec } from "vega-lite";
+import type { TopLevelSpec } from "vega-lite";
 import type { MethodName, OptimizeConfig } from "../../src/config/schema.js";
 import { optimizePlots } from "../../src/optimize/plots.js";
 import { type OptimizeInput, runOptimization } from "../../src/optimize/run.js";
 import { createRng } from "../../src/runtime/random.js";
+import { compileCollectingWarnings, svgOf } from "../plots/compile.js";
 
 /** Compiles with vega-lite, failing on warnings (a dropped encoding), and renders to SVG with vega. */
 async function renderSvg(
   spec: TopLevelSpec,
 ): Promise<{ svg: string; warnings: string[]; axisTitles: string[] }> {
-  const warnings: string[] = [];
-  const log = logger(Warn);
-  log.warn = (...args: unknown[]) => {
-    warnings.push(args.map(String).join(" "));
-    return log;
-  };
-  const compiled = compile(spec, { logger: log }).spec;
-  const svg = await new View(parse(compiled), { renderer: "none" }).toSVG();
+  const { compiled, warnings } = compileCollectingWarnings(spec);
+  const svg = await svgOf(compiled);
   // Grid lines are axes without titles; the labelled axes are the others.
   const axisTitles = (compiled.axes ?? []).filter((a) => a.grid !== true).map((a) => String(a.title));
   return { svg, warnings, axisTitles };

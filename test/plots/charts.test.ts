@@ -1,22 +1,14 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { logger, Warn } from "vega";
-import { compile, type TopLevelSpec } from "vega-lite";
+import type { TopLevelSpec } from "vega-lite";
 import { barChart, heatmap, histogram, lineChart, scatter, stripPlot } from "../../src/plots/charts.js";
 import { renderVegaLite, withPlotConfig } from "../../src/plots/render.js";
+import { compileCollectingWarnings } from "./compile.js";
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
-/** vega-lite warnings (e.g. a dropped encoding) mean a builder produced a spec that does not say what it means. */
 function compileWarnings(spec: TopLevelSpec): string[] {
-  const warnings: string[] = [];
-  const log = logger(Warn);
-  log.warn = (...args: unknown[]) => {
-    warnings.push(args.map(String).join(" "));
-    return log;
-  };
-  compile(withPlotConfig(spec), { logger: log });
-  return warnings;
+  return compileCollectingWarnings(withPlotConfig(spec)).warnings;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: specs are inspected as plain JSON.
@@ -368,7 +360,10 @@ test("details reach the tooltip under their labels, even labels vega-lite would 
     ["details.p\\.value", "p.value"],
   ]);
   assert.deepEqual(compileWarnings(spec), []);
-  assert.match(JSON.stringify(compile(spec).spec), /datum\[\\"details\\"\]\[\\"p\.value\\"\]/);
+  assert.match(
+    JSON.stringify(compileCollectingWarnings(spec).compiled),
+    /datum\[\\"details\\"\]\[\\"p\.value\\"\]/,
+  );
 });
 
 test("reference lines are dashed, grey unless each names a series, whose colour it then takes", () => {

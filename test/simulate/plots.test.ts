@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { logger, parse, View, Warn } from "vega";
-import { compile } from "vega-lite";
 import { simulatePlots } from "../../src/simulate/plots.js";
 import { runSimulation } from "../../src/simulate/run.js";
+import { compileCollectingWarnings, svgOf } from "../plots/compile.js";
 
 test("simulatePlots builds valid, titled specs that render, with the closed forms drawn", async () => {
   const summary = runSimulation(
@@ -22,19 +21,13 @@ test("simulatePlots builds valid, titled specs that render, with the closed form
   const plots = simulatePlots(summary);
   assert.deepEqual(Object.keys(plots).sort(), ["risk-vs-kl", "risk-vs-members"]);
   for (const [name, spec] of Object.entries(plots)) {
-    const warnings: string[] = [];
-    const log = logger(Warn);
-    log.warn = (...args: unknown[]) => {
-      warnings.push(args.map(String).join(" "));
-      return log;
-    };
-    const compiled = compile(spec, { logger: log }).spec;
+    const { compiled, warnings } = compileCollectingWarnings(spec);
     assert.deepEqual(warnings, [], name);
     const axisTitles = (compiled.axes ?? []).filter((a) => a.grid !== true).map((a) => String(a.title));
     assert.equal(axisTitles.length, 2, name);
     for (const title of axisTitles)
       assert.match(title, /\(.+\)$/, `${name}: axis title "${title}" gives units`);
-    const svg = await new View(parse(compiled), { renderer: "none" }).toSVG();
+    const svg = await svgOf(compiled);
     assert.match(svg, /<svg/);
   }
   // Plain JSON: rendering above tagged the inline data with vega's ids.
