@@ -8,13 +8,13 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { SPLITS } from "../src/data/split.js";
 import type { Split } from "../src/data/types.js";
-import { createRowPoolBuilder, poolRow } from "../src/features/pool.js";
+import { createRowPoolBuilder, poolRow, type RowPool } from "../src/features/pool.js";
 import type { TrainingData } from "../src/reward-model/training-data.js";
 
 const MAGIC = "ALIGNFEAT1\n";
 
 export function writeFeatures(path: string, data: TrainingData): void {
-  const { pool } = data;
+  const pool = data.pool as RowPool;
   let entries = 0;
   for (let r = 0; r < pool.rows; r++) entries += pool.length[r];
   const indices = new Int32Array(entries);

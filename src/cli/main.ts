@@ -1,7 +1,9 @@
 import { Command, CommanderError } from "commander";
 import { loadConfig } from "../config/load.js";
 import { methodNames } from "../config/schema.js";
+import { loadDataset } from "../data/load.js";
 import { writeSyntheticJsonl } from "../data/synthetic.js";
+import { datasetTexts, writeTextIndex } from "../features/texts.js";
 import { type TrainRmFlags, trainRewardModels, trainRmPlan } from "../reward-model/stage.js";
 import { TrainingDivergedError } from "../reward-model/train.js";
 import { UserError } from "../runtime/errors.js";
@@ -34,7 +36,7 @@ function buildProgram(): Command {
   )
     .option(
       "--jobs <n>",
-      "threads training members in parallel, this one included (default: the number of cores)",
+      "threads training members in parallel, this one included (default: from the amount of work, up to the cores)",
     )
     .option("--shard <i/n>", "train only the members m with m mod n = i (default: from SLURM or Kubernetes)")
     .option(
@@ -119,6 +121,17 @@ function buildProgram(): Command {
       const config = loadConfig(options.config);
       const count = writeSyntheticJsonl(options.out, config.data.synthetic, config.seed);
       console.log(`wrote ${count} pairs to ${options.out}`);
+    });
+  data
+    .command("texts")
+    .description("write every prompt and response of the config's data as JSONL, for scripts/embed.py")
+    .requiredOption("--out <file>", "JSONL file to write")
+    .option("-c, --config <file>", "YAML config whose data section and seed to use")
+    .action(async (options: { out: string; config?: string }) => {
+      const config = loadConfig(options.config);
+      const texts = datasetTexts(await loadDataset(config.data, config.seed));
+      writeTextIndex(options.out, texts);
+      console.log(`wrote ${texts.length} texts to ${options.out}`);
     });
   return program;
 }

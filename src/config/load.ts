@@ -83,6 +83,9 @@ export function resolveConfig(raw: unknown, source: string, baseDir = process.cw
       );
     }
   }
+  const { embeddings } = config.features;
+  if (embeddings.path !== undefined) embeddings.path = resolve(baseDir, expandDataDir(embeddings.path));
+  if (embeddings.index !== undefined) embeddings.index = resolve(baseDir, expandDataDir(embeddings.index));
   return config;
 }
 

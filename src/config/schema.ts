@@ -122,9 +122,45 @@ const featuresSchema = z
       .default(4096)
       .describe("Size of the hashed feature space (a power of two)."),
     ngramMax: int(1, 4).default(2).describe("Largest word n-gram hashed (1 = words only)."),
-    includePrompt: z.boolean().default(false).describe("Also hash the prompt's n-grams (prefixed apart)."),
+    includePrompt: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Also use the prompt: hash its n-grams (prefixed apart), or with embeddings put its embedding before the response's.",
+      ),
+    source: z
+      .enum(["ngrams", "embeddings"])
+      .default("ngrams")
+      .describe("Features of a text: hashed n-grams, or embeddings from a file (your own model's)."),
+    embeddings: z
+      .object({
+        path: z
+          .string()
+          .optional()
+          .describe(
+            "Embeddings file: .npy (float32 or float16, one row per text) or .safetensors; `scripts/embed.py` writes one.",
+          ),
+        index: z
+          .string()
+          .optional()
+          .describe('JSONL file of {"text": ...} lines, one per row of the embeddings file, in row order.'),
+        tensor: z
+          .string()
+          .optional()
+          .describe("safetensors: the tensor holding the embeddings (default: the file's only tensor)."),
+      })
+      .strict()
+      .default({})
+      .describe("source embeddings: where the embeddings of the texts are."),
   })
-  .strict();
+  .strict()
+  .refine(
+    (f) => f.source !== "embeddings" || (f.embeddings.path !== undefined && f.embeddings.index !== undefined),
+    {
+      message: "features.source embeddings needs features.embeddings.path and features.embeddings.index",
+      path: ["embeddings"],
+    },
+  );
 
 const rewardModelSchema = z
   .object({
@@ -248,7 +284,7 @@ export const configSchema = z
         "Stages `align reproduce` runs, in pipeline order (disagreement and optimize need train-rm).",
       ),
     data: dataSchema.default({}).describe("Preference data and splits."),
-    features: featuresSchema.default({}).describe("Hashed n-gram features of the responses."),
+    features: featuresSchema.default({}).describe("Features of the responses: hashed n-grams or embeddings."),
     rewardModel: rewardModelSchema.default({}).describe("The reward-model ensemble."),
     disagreement: disagreementSchema.default({}).describe("The disagreement study."),
     optimize: optimizeSchema.default({}).describe("Policy optimisation."),

@@ -49,7 +49,11 @@ export function hashFeatures(grams: string[], dimension: number): SparseRow {
 }
 
 /** Features of a response to a prompt, as the config asks. */
-export function featurize(prompt: string, response: string, config: FeaturesConfig): SparseRow {
+export function featurize(
+  prompt: string,
+  response: string,
+  config: Pick<FeaturesConfig, "dimension" | "ngramMax" | "includePrompt">,
+): SparseRow {
   const grams = ngrams(tokenize(response), config.ngramMax, "r:");
   if (config.includePrompt) grams.push(...ngrams(tokenize(prompt), config.ngramMax, "p:"));
   return hashFeatures(grams, config.dimension);

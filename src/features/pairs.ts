@@ -1,14 +1,11 @@
-import type { FeaturesConfig } from "../config/schema.js";
 import type { PreferencePair } from "../data/types.js";
-import { featurize, type SparseRow } from "./hashing.js";
+import type { Featurizer } from "./featurizer.js";
+import { createPoolBuilder, type FeaturePool } from "./pool.js";
 
-/** Feature rows of both responses of each pair, in pair order. */
-export function featurizePairs(
-  pairs: PreferencePair[],
-  config: FeaturesConfig,
-): { chosen: SparseRow[]; rejected: SparseRow[] } {
-  return {
-    chosen: pairs.map((p) => featurize(p.prompt, p.chosen, config)),
-    rejected: pairs.map((p) => featurize(p.prompt, p.rejected, config)),
-  };
+/** Feature rows of the chosen responses (rows 0..P−1) then the rejected ones (rows P..2P−1). */
+export function featurizePairs(pairs: PreferencePair[], featurizer: Featurizer): FeaturePool {
+  const builder = createPoolBuilder(featurizer);
+  for (const p of pairs) builder.add(featurizer.row(p.prompt, p.chosen));
+  for (const p of pairs) builder.add(featurizer.row(p.prompt, p.rejected));
+  return builder.seal();
 }

@@ -1,3 +1,4 @@
+import type { FeatureRow, Featurizer } from "./featurizer.js";
 import type { SparseRow } from "./hashing.js";
 
 /**
@@ -7,6 +8,7 @@ import type { SparseRow } from "./hashing.js";
  * SharedArrayBuffers, so worker threads read the rows without a copy.
  */
 export interface RowPool {
+  kind: "sparse";
   dimension: number;
   rows: number;
   chunk: Int32Array;
@@ -78,6 +80,7 @@ export function createRowPoolBuilder(dimension: number) {
         return shared;
       };
       return {
+        kind: "sparse",
         dimension,
         rows,
         chunk: copy(rowChunk),
@@ -102,4 +105,67 @@ export function rowPoolOf(rows: SparseRow[], dimension: number): RowPool {
   const builder = createRowPoolBuilder(dimension);
   for (const row of rows) builder.add(row);
   return builder.seal();
+}
+
+/** Dense feature rows (embeddings): row r is data[r·D .. (r + 1)·D), in shared memory like a RowPool. */
+export interface DensePool {
+  kind: "dense";
+  dimension: number;
+  rows: number;
+  data: Float32Array;
+}
+
+/** The rows training and scoring read: sparse or dense. */
+export type FeaturePool = RowPool | DensePool;
+
+function createDensePoolBuilder(dimension: number) {
+  let data = sharedFloat32(1024 * dimension);
+  let rows = 0;
+  return {
+    add(row: Float32Array): number {
+      if ((rows + 1) * dimension > data.length) {
+        const bigger = sharedFloat32(2 * data.length);
+        bigger.set(data);
+        data = bigger;
+      }
+      data.set(row, rows * dimension);
+      return rows++;
+    },
+    get rows(): number {
+      return rows;
+    },
+    seal(): DensePool {
+      const sealed = sharedFloat32(rows * dimension);
+      sealed.set(data.subarray(0, rows * dimension));
+      return { kind: "dense", dimension, rows, data: sealed };
+    },
+  };
+}
+
+/** A builder of the featurizer's kind of pool. */
+export function createPoolBuilder(featurizer: Featurizer) {
+  const { dimension } = featurizer;
+  if (featurizer.dense) {
+    const dense = createDensePoolBuilder(dimension);
+    return {
+      add: (row: FeatureRow) => dense.add(row as Float32Array),
+      get rows() {
+        return dense.rows;
+      },
+      seal: (): FeaturePool => dense.seal(),
+    };
+  }
+  const sparse = createRowPoolBuilder(dimension);
+  return {
+    add: (row: FeatureRow) => sparse.add(row as SparseRow),
+    get rows() {
+      return sparse.rows;
+    },
+    seal: (): FeaturePool => sparse.seal(),
+  };
+}
+
+/** Values in row r (its non-zeros, or its width when dense): the work of reading it. */
+export function rowEntries(pool: FeaturePool, r: number): number {
+  return pool.kind === "dense" ? pool.dimension : pool.length[r];
 }

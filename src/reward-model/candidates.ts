@@ -1,6 +1,7 @@
 import type { FeaturesConfig } from "../config/schema.js";
 import type { CandidateSet } from "../data/types.js";
-import { featurize } from "../features/hashing.js";
+import { createFeaturizer } from "../features/featurizer.js";
+import { createPoolBuilder } from "../features/pool.js";
 import type { HeadParams } from "./params.js";
 import { scoreMembers } from "./score.js";
 
@@ -10,8 +11,10 @@ export function scoreCandidateSets(
   sets: CandidateSet[],
   features: FeaturesConfig,
 ): number[][][] {
-  const rows = sets.flatMap((set) => set.candidates.map((c) => featurize(set.prompt, c.text, features)));
-  const scores = scoreMembers(members, rows);
+  const featurizer = createFeaturizer(features);
+  const builder = createPoolBuilder(featurizer);
+  for (const set of sets) for (const c of set.candidates) builder.add(featurizer.row(set.prompt, c.text));
+  const scores = scoreMembers(members, builder.seal());
   let offset = 0;
   return sets.map((set) => {
     const k = set.candidates.length;

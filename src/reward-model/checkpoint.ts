@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { endianness } from "node:os";
 import { join } from "node:path";
+import { rowEntries } from "../features/pool.js";
 import { UserError } from "../runtime/errors.js";
 import { writeFileAtomic } from "../runtime/files.js";
 import type { MemberState } from "./train.js";
@@ -46,7 +47,7 @@ export function checkpointPath(memberDir: string): string {
 export function dataFingerprint(data: TrainingData): DataFingerprint {
   let trainEntries = 0;
   for (const pair of data.splits.train)
-    trainEntries += data.pool.length[2 * pair] + data.pool.length[2 * pair + 1];
+    trainEntries += rowEntries(data.pool, 2 * pair) + rowEntries(data.pool, 2 * pair + 1);
   return { trainPairs: data.splits.train.length, trainEntries };
 }
 

@@ -106,7 +106,8 @@ export function summarizeEnsemble(ensembleDir: string, config: Config, backend: 
   writeJsonAtomic(join(ensembleDir, "summary.json"), {
     backend,
     head: config.rewardModel.head,
-    featureDimension: config.features.dimension,
+    features: config.features.source,
+    featureDimension: loadWeights(memberDir(ensembleDir, 0)).params.inputDim,
     pairs: metrics[0].pairs,
     dropped: metrics[0].dropped,
     testAccuracy: {
@@ -141,10 +142,13 @@ export function loadEnsemble(ensembleDir: string, config: Config): HeadParams[] 
   return Array.from({ length: members }, (_, m) => {
     const dir = memberDir(ensembleDir, m);
     const { params, features } = loadWeights(dir);
-    if (params.head !== config.rewardModel.head || features.dimension !== config.features.dimension) {
+    const describe = (f: FeaturesConfig) =>
+      f.source === "embeddings" ? `embeddings ${f.embeddings.path}` : `${f.dimension} hashed features`;
+    const source = (f: FeaturesConfig) => (f.source === "embeddings" ? "embeddings" : f.dimension);
+    if (params.head !== config.rewardModel.head || source(features) !== source(config.features)) {
       throw new UserError(
-        `${dir}: a ${params.head} head on ${features.dimension} features, but the config asks for a ` +
-          `${config.rewardModel.head} head on ${config.features.dimension}: retrain it with --force`,
+        `${dir}: a ${params.head} head on ${describe(features)}, but the config asks for a ` +
+          `${config.rewardModel.head} head on ${describe(config.features)}: retrain it with --force`,
       );
     }
     return params;

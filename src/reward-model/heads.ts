@@ -1,167 +1,176 @@
-import * as tf from "@tensorflow/tfjs-core";
+import type { FeaturePool } from "../features/pool.js";
 
 /**
- * The reward heads of G ensemble members at once, on sparse feature rows, with hand-written gradients.
+ * The reward heads, their Bradley-Terry loss and its gradient, by hand on the host, one member at a
+ * time, on sparse (hashed n-gram) or dense (embedding) rows.
  *
- * Why not dense matMuls and autograd: tfjs's WebAssembly backend sends a matMul to XNNPACK only when
- * neither operand is transposed and both are 2-D, and the gradient of a dense layer needs Xᵀ·G (35 ms
- * on the fallback loop for a [4096,128]ᵀ×[128,32] product, against 1 ms for the same product with Xᵀ
- * built first: see `npm run bench`). Hashed n-gram rows have ~1-2% non-zeros, so gathering the
- * weights of the non-zeros, summing them per row and scattering the gradient back (gatherND and
- * scatterND) does far less work than any dense product, needs no Xᵀ, and batching the members
- * (their weights side by side, each entry pointing into its member's block) turns one op per member
- * into one op per ensemble. Every reduction stays within one member's rows and block, so a member's
- * numbers do not depend on which members share its batch.
+ * Why not tfjs: a head is small (a dot product, or one hidden layer), so on tfjs's WebAssembly backend
+ * a step was a few dozen kernel launches, each a pass over memory with its own allocation, and exact
+ * Adam with L2 over all D·H weights was a dozen more passes; measured (`npm run bench`, and the
+ * profile in README's "Speed and scale"), the ops' overhead, not the arithmetic, was the time. Here a
+ * step is one pass over the batch's non-zeros and one fused Adam pass over the weights (adam.ts).
+ * Every sum runs in float64 in a fixed order, and a member's numbers depend on its own weights and
+ * data alone: the same bytes whatever group, thread or machine trains it.
  *
- * Parameters of a group, members stacked along the first axis:
- *   linear: w [G·D]                          r(x) = x·w
- *   mlp:    w1 [G·D, H], b1 [G, H], w2 [G, H]  r(x) = relu(x·W1 + b1)·w2
+ * Weights of one member (row-major float32, as saved in weights.bin):
+ *   linear: w [D]                       r(x) = x·w
+ *   mlp:    w1 [D, H], b1 [H], w2 [H]   r(x) = relu(x·W1 + b1)·w2
  */
 export type Head = "linear" | "mlp";
-export type GroupTensors = Record<string, tf.Tensor>;
+export type Weights = Record<string, Float32Array>;
 
-/** Sparse rows on the device: entry k adds value[k]·(weight row index[k]) to row segment[k]. */
-export interface SparseBatch {
-  index: tf.Tensor2D;
-  value: tf.Tensor1D;
-  segment: tf.Tensor2D;
-  rows: number;
+/** Bradley-Terry loss of a pair with margin m = r(chosen) − r(rejected): softplus(−m) = −log σ(m), stable for any m. */
+export function bradleyTerryLoss(margin: number): number {
+  return margin > 0 ? Math.log1p(Math.exp(-margin)) : -margin + Math.log1p(Math.exp(margin));
 }
 
-/**
- * Host arrays of a SparseBatch. Backends may keep the arrays rather than copy them (tfjs's cpu
- * backend does): keep them unchanged while the batch's tensors live.
- */
-export interface BatchEntries {
-  index: Int32Array;
-  value: Float32Array;
-  segment: Int32Array;
-  rows: number;
-}
-
-export function uploadBatch(entries: BatchEntries): SparseBatch {
-  const k = entries.index.length;
-  return {
-    index: tf.tensor2d(entries.index, [k, 1], "int32"),
-    value: tf.tensor1d(entries.value, "float32"),
-    segment: tf.tensor2d(entries.segment, [k, 1], "int32"),
-    rows: entries.rows,
-  };
-}
-
-/**
- * Σ_k value[k]·table[index[k]] for each row: the sparse rows times a weight table [N] or [N, H]. The
- * sum per row is a scatterND (which adds entries that land on the same row, in entry order): unlike
- * sparseSegmentSum it exists on all three backends.
- */
-function sparseRows(table: tf.Tensor, batch: SparseBatch): tf.Tensor {
-  const gathered = tf.gatherND(table, batch.index);
-  const weighted =
-    gathered.rank === 1 ? tf.mul(gathered, batch.value) : tf.mul(gathered, tf.expandDims(batch.value, 1));
-  return tf.scatterND(batch.segment, weighted, [batch.rows, ...table.shape.slice(1)]);
-}
-
-/** The transpose of sparseRows: Σ over entries of value[k]·rowGradient[segment[k]], scattered into a table of `shape`. */
-function sparseRowsGradient(rowGradient: tf.Tensor, batch: SparseBatch, shape: number[]): tf.Tensor {
-  const perEntry = tf.gatherND(rowGradient, batch.segment);
-  const weighted =
-    perEntry.rank === 1 ? tf.mul(perEntry, batch.value) : tf.mul(perEntry, tf.expandDims(batch.value, 1));
-  return tf.scatterND(batch.index, weighted, shape);
-}
-
-/** Bradley-Terry loss of each pair, softplus(−(r_chosen − r_rejected)); tfjs's softplus is stable for any margin. */
-export function bradleyTerryLosses(margins: tf.Tensor): tf.Tensor {
-  return tf.softplus(tf.neg(margins));
-}
-
-/** A type, not an interface, so that tf.tidy can return it. */
-export type LossAndGradients = {
-  /**
-   * Per member: mean Bradley-Terry loss over its pairs. The L2 penalty's value is left to the host
-   * (params.ts, l2Penalty), once an epoch: a pass over every weight each step only to report it
-   * would cost as much as a tenth of an mlp step. Its gradient, 2λw, is in `grads`.
-   */
-  losses: tf.Tensor1D;
-  grads: GroupTensors;
-};
-
-/**
- * Linear head on difference rows: row g·P + p is x_chosen − x_rejected of member g's p-th pair, so its
- * score is the margin. ∂loss/∂margin = −σ(−margin)/P, and ∂/∂w = Σ_rows (∂loss/∂margin)·row + 2λw
- * (the gradient of the Bradley-Terry loss plus the L2 penalty λ·Σw²).
- */
-export function linearLossAndGradients(
-  params: GroupTensors,
-  batch: SparseBatch,
-  members: number,
-  pairs: number,
-  lambda: number,
-): LossAndGradients {
-  const w = params.w;
-  const negMargins = tf.neg(sparseRows(w, batch));
-  const pairLosses = tf.reshape(tf.softplus(negMargins), [members, pairs]);
-  const losses = tf.mean(pairLosses, 1) as tf.Tensor1D;
-  const dMargin = tf.mul(tf.sigmoid(negMargins), -1 / pairs);
-  const gw = tf.add(sparseRowsGradient(dMargin, batch, w.shape), tf.mul(w, 2 * lambda));
-  return { losses, grads: { w: gw } };
-}
-
-/**
- * MLP head on response rows: member g's rows are its P chosen responses then its P rejected ones.
- * Backward pass by hand: dr = (dm, −dm); ∂w2 = Σ_rows dr·h; ∂pre = dr·w2·[pre > 0];
- * ∂b1 = Σ_rows ∂pre; ∂W1 = Σ_rows rowᵀ·∂pre (a scatter); the L2 gradient 2λw on W1 and w2.
- */
-export function mlpLossAndGradients(
-  params: GroupTensors,
-  batch: SparseBatch,
-  members: number,
-  pairs: number,
-  lambda: number,
-): LossAndGradients {
-  const { w1, b1, w2 } = params;
-  const hidden = w1.shape[1] as number;
-  const w2Rows = tf.reshape(w2, [members, 1, hidden]);
-  const pre = tf.add(
-    tf.reshape(sparseRows(w1, batch), [members, 2 * pairs, hidden]),
-    tf.reshape(b1, [members, 1, hidden]),
-  );
-  const h = tf.relu(pre);
-  const [chosen, rejected] = tf.split(tf.sum(tf.mul(h, w2Rows), 2), 2, 1);
-  const negMargins = tf.neg(tf.sub(chosen, rejected));
-  const losses = tf.mean(tf.softplus(negMargins), 1) as tf.Tensor1D;
-  const dMargin = tf.mul(tf.sigmoid(negMargins), -1 / pairs);
-  const dReward = tf.expandDims(tf.concat([dMargin, tf.neg(dMargin)], 1), 2);
-  const gw2 = tf.add(tf.sum(tf.mul(h, dReward), 1), tf.mul(w2, 2 * lambda));
-  const dPre = tf.mul(tf.mul(dReward, w2Rows), tf.step(pre));
-  const gb1 = tf.sum(dPre, 1);
-  const gw1 = tf.add(
-    sparseRowsGradient(tf.reshape(dPre, [members * 2 * pairs, hidden]), batch, w1.shape),
-    tf.mul(w1, 2 * lambda),
-  );
-  return { losses, grads: { w1: gw1, b1: gb1, w2: gw2 } };
-}
-
-/**
- * Rewards of shared rows (the same rows for every member, whose entries index features 0..D−1)
- * under each member of a group: [rows, G].
- */
-export function scoreSharedRows(
-  head: Head,
-  params: GroupTensors,
-  batch: SparseBatch,
-  members: number,
-): tf.Tensor2D {
-  if (head === "linear") {
-    const byFeature = tf.transpose(tf.reshape(params.w, [members, -1]));
-    return sparseRows(byFeature, batch) as tf.Tensor2D;
+/** Its derivative in the margin, −σ(−m). */
+export function bradleyTerryGradient(margin: number): number {
+  if (margin > 0) {
+    const e = Math.exp(-margin);
+    return -e / (1 + e);
   }
-  const { w1, b1, w2 } = params;
-  const hidden = w1.shape[1] as number;
-  const dimension = (w1.shape[0] as number) / members;
-  const byFeature = tf.reshape(tf.transpose(tf.reshape(w1, [members, dimension, hidden]), [1, 0, 2]), [
-    dimension,
-    members * hidden,
-  ]);
-  const h = tf.relu(tf.add(sparseRows(byFeature, batch), tf.reshape(b1, [-1])));
-  return tf.sum(tf.reshape(tf.mul(h, tf.reshape(w2, [-1])), [batch.rows, members, hidden]), 2) as tf.Tensor2D;
+  return -1 / (1 + Math.exp(margin));
+}
+
+/** x_r · w. */
+function dot(pool: FeaturePool, r: number, w: Float32Array): number {
+  let sum = 0;
+  if (pool.kind === "dense") {
+    const x = pool.data;
+    const base = r * pool.dimension;
+    for (let i = 0; i < pool.dimension; i++) sum += x[base + i] * w[i];
+    return sum;
+  }
+  const { indices, values } = pool.chunks[pool.chunk[r]];
+  const to = pool.start[r] + pool.length[r];
+  for (let k = pool.start[r]; k < to; k++) sum += values[k] * w[indices[k]];
+  return sum;
+}
+
+/** g += scale · x_r. */
+function addScaledRow(pool: FeaturePool, r: number, scale: number, g: Float32Array): void {
+  if (pool.kind === "dense") {
+    const x = pool.data;
+    const base = r * pool.dimension;
+    for (let i = 0; i < pool.dimension; i++) g[i] += scale * x[base + i];
+    return;
+  }
+  const { indices, values } = pool.chunks[pool.chunk[r]];
+  const to = pool.start[r] + pool.length[r];
+  for (let k = pool.start[r]; k < to; k++) g[indices[k]] += scale * values[k];
+}
+
+/** out = x_r·W1 + b1, W1 [D, H]. */
+function affine(pool: FeaturePool, r: number, w1: Float32Array, b1: Float32Array, out: Float64Array): void {
+  const hidden = out.length;
+  for (let h = 0; h < hidden; h++) out[h] = b1[h];
+  const add = (i: number, x: number) => {
+    const row = i * hidden;
+    for (let h = 0; h < hidden; h++) out[h] += x * w1[row + h];
+  };
+  if (pool.kind === "dense") {
+    const x = pool.data;
+    const base = r * pool.dimension;
+    for (let i = 0; i < pool.dimension; i++) if (x[base + i] !== 0) add(i, x[base + i]);
+    return;
+  }
+  const { indices, values } = pool.chunks[pool.chunk[r]];
+  const to = pool.start[r] + pool.length[r];
+  for (let k = pool.start[r]; k < to; k++) add(indices[k], values[k]);
+}
+
+/** G1 += x_rᵀ·d, G1 [D, H]: the gradient of x_r·W1 for a gradient d [H] of its output. */
+function addOuter(pool: FeaturePool, r: number, d: Float64Array, g1: Float32Array): void {
+  const hidden = d.length;
+  const add = (i: number, x: number) => {
+    const row = i * hidden;
+    for (let h = 0; h < hidden; h++) g1[row + h] += x * d[h];
+  };
+  if (pool.kind === "dense") {
+    const x = pool.data;
+    const base = r * pool.dimension;
+    for (let i = 0; i < pool.dimension; i++) if (x[base + i] !== 0) add(i, x[base + i]);
+    return;
+  }
+  const { indices, values } = pool.chunks[pool.chunk[r]];
+  const to = pool.start[r] + pool.length[r];
+  for (let k = pool.start[r]; k < to; k++) add(indices[k], values[k]);
+}
+
+/** Work buffers of the mlp head, made once per caller: a step allocates nothing. */
+export interface Scratch {
+  pre: Float64Array[];
+  dPre: Float64Array;
+}
+
+export function createScratch(hidden: number): Scratch {
+  return { pre: [new Float64Array(hidden), new Float64Array(hidden)], dPre: new Float64Array(hidden) };
+}
+
+/** relu(pre)·w2. */
+function hiddenReward(pre: Float64Array, w2: Float32Array): number {
+  let sum = 0;
+  for (let h = 0; h < pre.length; h++) if (pre[h] > 0) sum += pre[h] * w2[h];
+  return sum;
+}
+
+/** The reward of pool row r under one member's weights. */
+export function reward(head: Head, weights: Weights, pool: FeaturePool, r: number, scratch: Scratch): number {
+  if (head === "linear") return dot(pool, r, weights.w);
+  affine(pool, r, weights.w1, weights.b1, scratch.pre[0]);
+  return hiddenReward(scratch.pre[0], weights.w2);
+}
+
+/**
+ * One member's mean Bradley-Terry loss over the pairs order[from .. from + count) (pair p: pool rows
+ * 2p chosen, 2p + 1 rejected), adding its gradient into `grads` (zeroed by the caller; the L2 term
+ * is Adam's, see adam.ts). With d = ∂loss/∂margin / count:
+ *   linear: ∂w += d·(x_chosen − x_rejected);
+ *   mlp, per response with dr = ±d: ∂w2 += dr·relu(pre); ∂pre = dr·w2·[pre > 0]; ∂b1 += ∂pre; ∂W1 += xᵀ·∂pre.
+ */
+export function lossAndGradient(
+  head: Head,
+  weights: Weights,
+  grads: Weights,
+  pool: FeaturePool,
+  order: Int32Array,
+  from: number,
+  count: number,
+  scratch: Scratch,
+): number {
+  let loss = 0;
+  for (let p = from; p < from + count; p++) {
+    const chosen = 2 * order[p];
+    const rejected = chosen + 1;
+    if (head === "linear") {
+      const margin = dot(pool, chosen, weights.w) - dot(pool, rejected, weights.w);
+      loss += bradleyTerryLoss(margin);
+      const d = bradleyTerryGradient(margin) / count;
+      addScaledRow(pool, chosen, d, grads.w);
+      addScaledRow(pool, rejected, -d, grads.w);
+      continue;
+    }
+    const { w1, b1, w2 } = weights;
+    const [preChosen, preRejected] = scratch.pre;
+    affine(pool, chosen, w1, b1, preChosen);
+    affine(pool, rejected, w1, b1, preRejected);
+    const margin = hiddenReward(preChosen, w2) - hiddenReward(preRejected, w2);
+    loss += bradleyTerryLoss(margin);
+    const d = bradleyTerryGradient(margin) / count;
+    for (const [row, pre, dr] of [
+      [chosen, preChosen, d],
+      [rejected, preRejected, -d],
+    ] as const) {
+      const dPre = scratch.dPre;
+      for (let h = 0; h < pre.length; h++) {
+        const active = pre[h] > 0;
+        if (active) grads.w2[h] += dr * pre[h];
+        dPre[h] = active ? dr * w2[h] : 0;
+        grads.b1[h] += dPre[h];
+      }
+      addOuter(pool, row, dPre, grads.w1);
+    }
+  }
+  return loss / count;
 }

@@ -1,7 +1,6 @@
 import type { FeaturesConfig, RewardModelConfig } from "../config/schema.js";
 import { type DataFingerprint, loadCheckpoint, saveCheckpoint } from "./checkpoint.js";
 import { type MemberMetrics, memberDir, removeStaleTemporaries, writeMember } from "./ensemble.js";
-import { groupTensors } from "./score.js";
 import {
   type EpochRecord,
   evaluateGroup,
@@ -36,7 +35,7 @@ export function startState(job: TrainingJob, plan: MemberPlan): MemberState {
   removeStaleTemporaries(memberDir(job.ensembleDir, plan.member));
   return (
     loadCheckpoint(memberDir(job.ensembleDir, plan.member), job.fingerprint) ??
-    freshState(job.rewardModel, job.features.dimension, plan.member, plan.seeds)
+    freshState(job.rewardModel, job.data.pool.dimension, plan.member, plan.seeds)
   );
 }
 
@@ -63,13 +62,11 @@ export function finishMembers(
   states: MemberState[],
   emit: (event: TrainingEvent) => void,
 ): void {
-  const params = groupTensors(states.map((s) => s.params));
-  let tests: { accuracy: number; loss: number }[];
-  try {
-    tests = evaluateGroup(job.rewardModel.head, params, states.length, job.data, job.data.splits.test);
-  } finally {
-    for (const t of Object.values(params)) t.dispose();
-  }
+  const tests = evaluateGroup(
+    states.map((s) => s.params),
+    job.data,
+    job.data.splits.test,
+  );
   states.forEach((state, g) => {
     const last = state.history[state.history.length - 1];
     const metrics: MemberMetrics = {

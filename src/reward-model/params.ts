@@ -30,45 +30,6 @@ export function initParams(config: RewardModelConfig, inputDim: number, seed: nu
   return { head: config.head, inputDim, hiddenUnits: config.head === "mlp" ? h : 0, tensors };
 }
 
-/** Shapes of a group's stacked tensors (see heads.ts): member blocks one after another. */
-export function groupShapes(head: HeadParams["head"], members: number, inputDim: number, hidden: number) {
-  const shapes: Record<string, number[]> =
-    head === "linear"
-      ? { w: [members * inputDim] }
-      : { w1: [members * inputDim, hidden], b1: [members, hidden], w2: [members, hidden] };
-  return shapes;
-}
-
-/** Concatenates the members' arrays of each tensor, in member order. */
-export function stackArrays(perMember: Record<string, Float32Array>[]): Record<string, Float32Array> {
-  return Object.fromEntries(
-    Object.keys(perMember[0]).map((name) => {
-      const stacked = new Float32Array(perMember.reduce((n, arrays) => n + arrays[name].length, 0));
-      let offset = 0;
-      for (const arrays of perMember) {
-        stacked.set(arrays[name], offset);
-        offset += arrays[name].length;
-      }
-      return [name, stacked];
-    }),
-  );
-}
-
-/** Member g's part of each stacked array (copies). */
-export function unstackArrays(
-  stacked: Record<string, Float32Array>,
-  members: number,
-): Record<string, Float32Array>[] {
-  return Array.from({ length: members }, (_, g) =>
-    Object.fromEntries(
-      Object.entries(stacked).map(([name, data]) => {
-        const size = data.length / members;
-        return [name, data.slice(g * size, (g + 1) * size)];
-      }),
-    ),
-  );
-}
-
 export function paramArrays(params: HeadParams): Record<string, Float32Array> {
   return Object.fromEntries(Object.entries(params.tensors).map(([name, t]) => [name, t.data]));
 }
@@ -81,11 +42,16 @@ export function withArrays(template: HeadParams, arrays: Record<string, Float32A
   return { ...template, tensors };
 }
 
-/** L2 penalty λ·Σ w² over the weight matrices (w, w1, w2; biases are not penalised), in float64. */
+/** Whether the L2 penalty covers a tensor: the weight matrices (w, w1, w2), not the biases. */
+export function penalised(name: string): boolean {
+  return name.startsWith("w");
+}
+
+/** L2 penalty λ·Σ w² over the penalised tensors, in float64. */
 export function l2Penalty(params: HeadParams, lambda: number): number {
   let sum = 0;
   for (const [name, t] of Object.entries(params.tensors)) {
-    if (!name.startsWith("w")) continue;
+    if (!penalised(name)) continue;
     for (let i = 0; i < t.data.length; i++) sum += t.data[i] * t.data[i];
   }
   return lambda * sum;

@@ -1,5 +1,6 @@
 import type { FeaturesConfig } from "../config/schema.js";
 import type { PreferencePair } from "../data/types.js";
+import { createFeaturizer } from "../features/featurizer.js";
 import { featurizePairs } from "../features/pairs.js";
 import type { HeadParams } from "./params.js";
 import { scoreMembers } from "./score.js";
@@ -10,8 +11,7 @@ export function scorePairs(
   pairs: PreferencePair[],
   features: FeaturesConfig,
 ): { chosen: Float64Array[]; rejected: Float64Array[] } {
-  const rows = featurizePairs(pairs, features);
-  const scores = scoreMembers(members, [...rows.chosen, ...rows.rejected]);
+  const scores = scoreMembers(members, featurizePairs(pairs, createFeaturizer(features)));
   return {
     chosen: scores.map((s) => Float64Array.from(s.subarray(0, pairs.length))),
     rejected: scores.map((s) => Float64Array.from(s.subarray(pairs.length))),

@@ -2,6 +2,7 @@ import { rmSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import type { Config } from "../config/schema.js";
 import type { Dataset } from "../data/types.js";
+import { rowEntries } from "../features/pool.js";
 import { UserError } from "../runtime/errors.js";
 import { createProgress } from "../runtime/progress.js";
 import { type RunContext, runStage, stageDir } from "../runtime/run.js";
@@ -48,6 +49,41 @@ function pendingPlans(ctx: RunContext, ensembleDir: string, members: number[], r
   }));
 }
 
+/** Weights of one member. */
+function memberParameters(job: TrainingJob): number {
+  const { head, hiddenUnits } = job.rewardModel;
+  const inputs = job.data.pool.dimension;
+  return head === "linear" ? inputs : (inputs + 2) * hiddenUnits;
+}
+
+/**
+ * The work of training `memberEpochs` member-epochs, in units the host kernels do in about a
+ * nanosecond each: per pair, its rows' entries times the hidden width (forward and backward, four
+ * passes); per Adam step, the member's weights (one fused pass of about ten operations).
+ */
+export function trainingWork(job: TrainingJob, memberEpochs: number): number {
+  const { head, hiddenUnits, batchSize } = job.rewardModel;
+  const width = head === "linear" ? 1 : hiddenUnits;
+  const train = job.data.splits.train;
+  let entries = 0;
+  for (const pair of train)
+    entries += rowEntries(job.data.pool, 2 * pair) + rowEntries(job.data.pool, 2 * pair + 1);
+  const steps = Math.ceil(train.length / batchSize);
+  return memberEpochs * (4 * entries * width + 10 * steps * memberParameters(job));
+}
+
+/**
+ * Work (trainingWork's units) below which a second thread does not pay: a worker costs about
+ * 0.4 s of start-up (its own module loading and backend) on the cores the training shares, measured
+ * in README's "Speed and scale".
+ */
+const WORK_PER_THREAD = 2e9;
+
+/** Threads for the default (no --jobs): one more per WORK_PER_THREAD of work, up to the cores. */
+export function defaultJobs(work: number, cores: number): number {
+  return Math.max(1, Math.min(cores, Math.floor(work / WORK_PER_THREAD) + 1));
+}
+
 /**
  * Groups the members to train: members resuming from the same point (epoch, and position in it)
  * train in lockstep, in groups of at most MAX_GROUP_PARAMETERS parameters.
@@ -62,8 +98,7 @@ function planGroups(job: TrainingJob, plans: MemberPlan[]): { groups: MemberPlan
     const point = `${done}/${state?.position ?? 0}`;
     byPoint.set(point, [...(byPoint.get(point) ?? []), plan]);
   }
-  const { head, hiddenUnits } = job.rewardModel;
-  const perMember = head === "linear" ? job.features.dimension : (job.features.dimension + 2) * hiddenUnits;
+  const perMember = memberParameters(job);
   const maxGroup = Math.max(1, Math.floor(MAX_GROUP_PARAMETERS / perMember));
   const groups: MemberPlan[][] = [];
   for (const members of byPoint.values()) {
@@ -107,28 +142,32 @@ function trainInThisThread(ctx: RunContext, job: TrainingJob, plans: MemberPlan[
 /**
  * Trains the given members of an ensemble (those not finished yet; all of them under --force) into
  * `ensembleDir` with `jobs` threads: this one and jobs − 1 workers, started before `load` reads the
- * data so that their start-up overlaps it.
+ * data so that their start-up overlaps it. Without `jobs`, the amount of work decides (defaultJobs),
+ * once the data is read.
  */
 export async function trainMembers(
   ctx: RunContext,
   load: () => Promise<TrainingData>,
   ensembleDir: string,
   members: number[],
-  jobs: number,
+  jobs: number | undefined,
 ): Promise<void> {
   const plans = pendingPlans(ctx, ensembleDir, members, 0);
   if (plans.length === 0) return;
-  const workers = Math.min(jobs, plans.length) - 1;
-  const pool = workers > 0 ? startWorkers(workers, ctx.backend) : undefined;
+  const workersFor = (threads: number) => Math.min(threads, plans.length) - 1;
+  let pool =
+    jobs !== undefined && workersFor(jobs) > 0 ? startWorkers(workersFor(jobs), ctx.backend) : undefined;
   try {
     const data = await load();
-    ctx.logger.info(
-      { pairs: splitSizes(data), jobs },
-      `${data.source}: ${data.pool.rows / 2} pairs featurised`,
-    );
     const job = trainingJob(ctx, data, ensembleDir);
-    if (pool === undefined) return trainInThisThread(ctx, job, plans);
     const { groups, epochs } = planGroups(job, plans);
+    const threads = jobs ?? defaultJobs(trainingWork(job, epochs), availableParallelism());
+    ctx.logger.info(
+      { pairs: splitSizes(data), jobs: threads },
+      `${data.source}: ${data.pool.rows / 2} pairs featurised; ${threads} thread(s)`,
+    );
+    if (pool === undefined && workersFor(threads) > 0) pool = startWorkers(workersFor(threads), ctx.backend);
+    if (pool === undefined) return trainInThisThread(ctx, job, plans);
     const progress = trainingProgress(ctx, epochs);
     try {
       await trainScheduled(job, groups, pool, progress.emit);
@@ -166,7 +205,8 @@ export function trainEnsemble(
 
 /** How `align train-rm` runs: how many worker threads, and which shard. */
 export interface TrainRmPlan {
-  jobs: number;
+  /** Threads; undefined: chosen from the amount of work (defaultJobs). */
+  jobs?: number;
   shard?: Shard;
 }
 
@@ -186,7 +226,7 @@ export function trainRmPlan(flags: TrainRmFlags, config: Config, env: NodeJS.Pro
   if (flags.resume && flags.force) {
     throw new UserError("--resume continues the run in --out and --force starts it over: pass one of them");
   }
-  const jobs = flags.jobs === undefined ? availableParallelism() : parseInteger(flags.jobs, "--jobs", 1);
+  const jobs = flags.jobs === undefined ? undefined : parseInteger(flags.jobs, "--jobs", 1);
   const count =
     flags.shardCount === undefined
       ? config.rewardModel.shardCount

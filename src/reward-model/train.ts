@@ -1,26 +1,9 @@
-import * as tf from "@tensorflow/tfjs-core";
 import type { RewardModelConfig } from "../config/schema.js";
 import { createRng, deriveSeed, permutation } from "../runtime/random.js";
-import { type AdamSlot, adamStep } from "./adam.js";
-import { createBatchBuilder } from "./batch.js";
-import {
-  type GroupTensors,
-  type LossAndGradients,
-  linearLossAndGradients,
-  mlpLossAndGradients,
-  uploadBatch,
-} from "./heads.js";
-import {
-  groupShapes,
-  type HeadParams,
-  initParams,
-  l2Penalty,
-  paramArrays,
-  stackArrays,
-  unstackArrays,
-  withArrays,
-} from "./params.js";
-import { groupRewards, meanPairLoss, pairAccuracy } from "./score.js";
+import { adamStep } from "./adam.js";
+import { createScratch, lossAndGradient, type Weights } from "./heads.js";
+import { type HeadParams, initParams, l2Penalty, paramArrays, penalised, withArrays } from "./params.js";
+import { meanPairLoss, memberRewards, pairAccuracy } from "./score.js";
 import type { TrainingData } from "./training-data.js";
 
 /** Seeds that make a member differ from the others; everything else is shared. */
@@ -92,11 +75,9 @@ export function epochOrder(
   return Int32Array.from(order, (i) => train[sample[i]]);
 }
 
-/** Accuracy and mean loss of each member of a group on pairs (pair p: rows 2p and 2p + 1). */
+/** Accuracy and mean loss of each member on pairs (pair p: rows 2p and 2p + 1). */
 export function evaluateGroup(
-  head: HeadParams["head"],
-  params: GroupTensors,
-  members: number,
+  members: HeadParams[],
   data: TrainingData,
   pairs: Int32Array,
 ): { accuracy: number; loss: number }[] {
@@ -105,45 +86,11 @@ export function evaluateGroup(
     rows[i] = 2 * p;
     rows[pairs.length + i] = 2 * p + 1;
   });
-  return groupRewards(head, params, members, data.pool, rows).map((rewards) => {
+  return members.map((params) => {
+    const rewards = memberRewards(params, data.pool, rows);
     const margins = Float32Array.from(pairs, (_, i) => rewards[i] - rewards[pairs.length + i]);
     return { accuracy: pairAccuracy(margins), loss: meanPairLoss(margins) };
   });
-}
-
-const lossAndGradients: Record<HeadParams["head"], typeof linearLossAndGradients> = {
-  linear: linearLossAndGradients,
-  mlp: mlpLossAndGradients,
-};
-
-function uploadSlots(states: MemberState[]): Record<string, AdamSlot> {
-  const { head, inputDim, hiddenUnits } = states[0].params;
-  const shapes = groupShapes(head, states.length, inputDim, hiddenUnits);
-  const params = stackArrays(states.map((s) => paramArrays(s.params)));
-  const m = stackArrays(states.map((s) => s.m));
-  const v = stackArrays(states.map((s) => s.v));
-  return Object.fromEntries(
-    Object.keys(params).map((name) => [
-      name,
-      {
-        param: tf.tensor(params[name], shapes[name]),
-        m: tf.tensor(m[name], shapes[name]),
-        v: tf.tensor(v[name], shapes[name]),
-      },
-    ]),
-  );
-}
-
-/** Each member's part of the group's parameters and moments: [member][name]. */
-function downloadSlots(slots: Record<string, AdamSlot>, members: number) {
-  const read = (pick: (slot: AdamSlot) => tf.Tensor) =>
-    unstackArrays(
-      Object.fromEntries(
-        Object.entries(slots).map(([name, slot]) => [name, pick(slot).dataSync() as Float32Array]),
-      ),
-      members,
-    );
-  return { params: read((s) => s.param), m: read((s) => s.m), v: read((s) => s.v) };
 }
 
 function diverged(member: number, epoch: number, loss: number): TrainingDivergedError {
@@ -152,9 +99,8 @@ function diverged(member: number, epoch: number, loss: number): TrainingDiverged
   );
 }
 
-function disposeSlots(slots: Record<string, AdamSlot>): void {
-  for (const slot of Object.values(slots)) tf.dispose([slot.param, slot.m, slot.v]);
-}
+const copyArrays = (arrays: Weights): Weights =>
+  Object.fromEntries(Object.entries(arrays).map(([name, a]) => [name, a.slice()]));
 
 /** Where a group's training is: at the end of an epoch, or at a pause inside one. */
 export interface GroupProgress {
@@ -171,8 +117,8 @@ const PAUSE_MS = 50;
 /**
  * Trains a group of members in lockstep, all at the same point (epoch and position in it), with Adam
  * on the Bradley-Terry loss plus L2. Yields after each epoch (for checkpoints and progress) and at
- * pauses inside epochs. Members share every op but no number: each sees its own data order,
- * bootstrap sample, weights and moments.
+ * pauses inside epochs. Members share no number: each sees its own data order, bootstrap sample,
+ * weights and moments, so a member's bytes do not depend on its group.
  */
 export function* trainGroup(
   config: RewardModelConfig,
@@ -184,89 +130,82 @@ export function* trainGroup(
   const members = start.length;
   const train = data.splits.train;
   const samples = start.map((s) => memberSample(train.length, s.seeds));
-  const builder = createBatchBuilder();
+  // Working copies, updated in place step by step; the states handed out are copies of them.
+  const work = start.map((s) => ({
+    params: copyArrays(paramArrays(s.params)),
+    m: copyArrays(s.m),
+    v: copyArrays(s.v),
+  }));
+  const grads = Object.fromEntries(
+    Object.entries(work[0].params).map(([name, a]) => [name, new Float32Array(a.length)]),
+  );
+  const scratch = createScratch(start[0].params.hiddenUnits);
   let states = start;
   let step = start[0].step;
-  let slots = uploadSlots(start);
   const total = (config.epochs - start[0].history.length) * train.length - start[0].position;
   let trained = 0;
   /** The states after `from` pairs of the current epoch, with the weights as they are now. */
-  const current = (from: number, lossSums: Float64Array, history: (g: number) => EpochRecord[]) => {
-    const arrays = downloadSlots(slots, members);
-    return states.map((state, g) => ({
+  const current = (from: number, lossSums: Float64Array, history: (g: number) => EpochRecord[]) =>
+    states.map((state, g) => ({
       ...state,
-      params: withArrays(state.params, arrays.params[g]),
-      m: arrays.m[g],
-      v: arrays.v[g],
+      params: withArrays(state.params, copyArrays(work[g].params)),
+      m: copyArrays(work[g].m),
+      v: copyArrays(work[g].v),
       step,
       history: history(g),
       position: from,
       lossSum: lossSums[g],
     }));
-  };
-  try {
-    let paused = performance.now();
-    for (let epoch = start[0].history.length + 1; epoch <= config.epochs; epoch++) {
-      const orders = states.map((s, g) => epochOrder(train, samples[g], s.seeds, epoch));
-      const lossSums = Float64Array.from(states, (s) => s.lossSum);
-      for (let from = states[0].position; from < train.length; ) {
-        if (performance.now() - paused >= pauseMs && from > states[0].position) {
-          const at = from;
-          yield {
-            epochEnd: false,
-            done: trained / total,
-            states: () => current(at, lossSums, (g) => states[g].history),
-          };
-          paused = performance.now();
-        }
-        const pairs = Math.min(config.batchSize, train.length - from);
-        const entries = builder.pairStep(head, data.pool, orders, from, pairs);
-        step += 1;
-        const t = step;
-        // One tidy for the gradients, one per parameter for Adam: each frees its temporaries as it
-        // ends, so the backend's memory peaks at one parameter's update, not the whole step's.
-        const { losses: lossTensor, grads } = tf.tidy((): LossAndGradients => {
-          const params = Object.fromEntries(Object.entries(slots).map(([n, s]) => [n, s.param]));
-          return lossAndGradients[head](params, uploadBatch(entries), members, pairs, config.l2);
-        });
-        const updated = Object.fromEntries(
-          Object.entries(slots).map(([n, s]) => [
-            n,
-            tf.tidy(() => adamStep(s, grads[n], t, config.learningRate)),
-          ]),
-        );
-        tf.dispose([...Object.values(grads)]);
-        disposeSlots(slots);
-        slots = updated;
-        const losses = lossTensor.dataSync();
-        lossTensor.dispose();
-        for (let g = 0; g < members; g++) {
-          if (!Number.isFinite(losses[g])) throw diverged(states[g].member, epoch, losses[g]);
-          lossSums[g] += losses[g] * pairs;
-        }
-        from += pairs;
-        trained += pairs;
-      }
-      const params = Object.fromEntries(Object.entries(slots).map(([n, s]) => [n, s.param]));
-      const validation = evaluateGroup(head, params, members, data, data.splits.validation);
-      const ended = current(0, new Float64Array(members), (g) => states[g].history);
-      states = ended.map((state, g) => {
-        // The epoch's mean Bradley-Terry loss plus the L2 penalty of the weights the epoch ends with.
-        const trainLoss = lossSums[g] / train.length + l2Penalty(state.params, config.l2);
-        if (!Number.isFinite(trainLoss)) throw diverged(state.member, epoch, trainLoss);
-        const record = {
-          epoch,
-          trainLoss,
-          validationLoss: validation[g].loss,
-          validationAccuracy: validation[g].accuracy,
+  let paused = performance.now();
+  for (let epoch = start[0].history.length + 1; epoch <= config.epochs; epoch++) {
+    const orders = states.map((s, g) => epochOrder(train, samples[g], s.seeds, epoch));
+    const lossSums = Float64Array.from(states, (s) => s.lossSum);
+    for (let from = states[0].position; from < train.length; ) {
+      if (performance.now() - paused >= pauseMs && from > states[0].position) {
+        const at = from;
+        yield {
+          epochEnd: false,
+          done: trained / total,
+          states: () => current(at, lossSums, (g) => states[g].history),
         };
-        return { ...state, history: [...state.history, record] };
-      });
-      const ends = states;
-      yield { epochEnd: true, done: trained / total, states: () => ends };
-      paused = performance.now();
+        paused = performance.now();
+      }
+      const pairs = Math.min(config.batchSize, train.length - from);
+      step += 1;
+      for (let g = 0; g < members; g++) {
+        for (const grad of Object.values(grads)) grad.fill(0);
+        const { params, m, v } = work[g];
+        const loss = lossAndGradient(head, params, grads, data.pool, orders[g], from, pairs, scratch);
+        for (const name of Object.keys(params)) {
+          const lambda = penalised(name) ? config.l2 : 0;
+          adamStep(params[name], m[name], v[name], grads[name], lambda, step, config.learningRate);
+        }
+        if (!Number.isFinite(loss)) throw diverged(states[g].member, epoch, loss);
+        lossSums[g] += loss * pairs;
+      }
+      from += pairs;
+      trained += pairs;
     }
-  } finally {
-    disposeSlots(slots);
+    const ended = current(0, new Float64Array(members), (g) => states[g].history);
+    const validation = evaluateGroup(
+      ended.map((s) => s.params),
+      data,
+      data.splits.validation,
+    );
+    states = ended.map((state, g) => {
+      // The epoch's mean Bradley-Terry loss plus the L2 penalty of the weights the epoch ends with.
+      const trainLoss = lossSums[g] / train.length + l2Penalty(state.params, config.l2);
+      if (!Number.isFinite(trainLoss)) throw diverged(state.member, epoch, trainLoss);
+      const record = {
+        epoch,
+        trainLoss,
+        validationLoss: validation[g].loss,
+        validationAccuracy: validation[g].accuracy,
+      };
+      return { ...state, history: [...state.history, record] };
+    });
+    const ends = states;
+    yield { epochEnd: true, done: trained / total, states: () => ends };
+    paused = performance.now();
   }
 }

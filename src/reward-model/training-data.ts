@@ -6,8 +6,8 @@ import { loadDataset } from "../data/load.js";
 import { collectRecords } from "../data/records.js";
 import { assignSplits, SPLITS } from "../data/split.js";
 import type { Dataset, LineRecord, PreferencePair, Split } from "../data/types.js";
-import { featurize } from "../features/hashing.js";
-import { createRowPoolBuilder, type RowPool } from "../features/pool.js";
+import { createFeaturizer } from "../features/featurizer.js";
+import { createPoolBuilder, type FeaturePool } from "../features/pool.js";
 import { UserError } from "../runtime/errors.js";
 
 /**
@@ -15,7 +15,7 @@ import { UserError } from "../runtime/errors.js";
  * response is row 2p of the pool, its rejected one row 2p + 1) and, per split, its pairs in file order.
  */
 export interface TrainingData {
-  pool: RowPool;
+  pool: FeaturePool;
   splits: Record<Split, Int32Array>;
   dropped: Record<string, number>;
   source: string;
@@ -31,12 +31,13 @@ export function splitSizes(data: TrainingData): Record<Split, number> {
 
 /** Featurises a dataset already in memory (synthetic, alpaca-eval, or one shared with other stages). */
 export function trainingDataFromDataset(dataset: Dataset, features: FeaturesConfig): TrainingData {
-  const builder = createRowPoolBuilder(features.dimension);
+  const featurizer = createFeaturizer(features);
+  const builder = createPoolBuilder(featurizer);
   const splits = {} as Record<Split, Int32Array>;
   for (const split of SPLITS) {
     splits[split] = Int32Array.from(dataset.pairs[split], (pair) => {
-      builder.add(featurize(pair.prompt, pair.chosen, features));
-      builder.add(featurize(pair.prompt, pair.rejected, features));
+      builder.add(featurizer.row(pair.prompt, pair.chosen));
+      builder.add(featurizer.row(pair.prompt, pair.rejected));
       return builder.rows / 2 - 1;
     });
   }
@@ -60,7 +61,8 @@ export async function loadTrainingData(config: Config): Promise<TrainingData> {
     return trainingDataFromDataset(await loadDataset(data, config.seed), features);
   }
   const path = data.path;
-  const builder = createRowPoolBuilder(features.dimension);
+  const featurizer = createFeaturizer(features);
+  const builder = createPoolBuilder(featurizer);
   const promptIds = new Map<string, number>();
   let promptOfPair = new Int32Array(1024);
   async function* featurised(): AsyncGenerator<LineRecord<{ id: string }>> {
@@ -82,8 +84,8 @@ export async function loadTrainingData(config: Config): Promise<TrainingData> {
         promptIds.set(pair.prompt, prompt);
       }
       promptOfPair[pairNumber] = prompt;
-      builder.add(featurize(pair.prompt, pair.chosen, features));
-      builder.add(featurize(pair.prompt, pair.rejected, features));
+      builder.add(featurizer.row(pair.prompt, pair.chosen));
+      builder.add(featurizer.row(pair.prompt, pair.rejected));
       yield { line: record.line, value: { id: pair.id } };
     }
   }

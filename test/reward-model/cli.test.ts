@@ -181,7 +181,7 @@ test("a member whose training diverges ends the run with one clear message and e
     "--jobs",
     "2",
     "--set",
-    "rewardModel.learningRate=1e38",
+    "rewardModel.learningRate=1e39",
     "--set",
     "rewardModel.initScale=1e30",
   ]);

@@ -4,24 +4,24 @@ import * as tf from "@tensorflow/tfjs-core";
 // tfjs-core registers no gradients; the umbrella package does. Only the reference autograd needs them.
 import "@tensorflow/tfjs";
 import type { SparseRow } from "../../src/features/hashing.js";
-import { rowPoolOf } from "../../src/features/pool.js";
-import { createBatchBuilder } from "../../src/reward-model/batch.js";
+import { type DensePool, type FeaturePool, rowPoolOf } from "../../src/features/pool.js";
 import {
-  bradleyTerryLosses,
-  type GroupTensors,
-  linearLossAndGradients,
-  mlpLossAndGradients,
-  scoreSharedRows,
-  uploadBatch,
+  bradleyTerryGradient,
+  bradleyTerryLoss,
+  createScratch,
+  type Head,
+  lossAndGradient,
+  reward,
+  type Weights,
 } from "../../src/reward-model/heads.js";
 import { initBackend } from "../../src/runtime/backend.js";
 import { createRng } from "../../src/runtime/random.js";
 
+await initBackend("cpu");
+
 const D = 7;
 const H = 3;
-const G = 2;
 const P = 4;
-const lambda = 0.01;
 
 /** Random sparse rows, one of them empty, as the hashing can produce. */
 function randomRows(count: number, seed: number): SparseRow[] {
@@ -34,21 +34,20 @@ function randomRows(count: number, seed: number): SparseRow[] {
   });
 }
 
-const rows = randomRows(2 * P * G, 5);
-const pool = rowPoolOf(rows, D);
-/** Member g trains on pairs orders[g] (pair p: pool rows 2p, 2p + 1). */
-const orders = [Int32Array.from([0, 1, 2, 3]), Int32Array.from([5, 1, 7, 4])];
-
-const dense = (pairRows: number[], side: 0 | 1) => {
-  const x = new Float32Array(pairRows.length * D);
-  pairRows.forEach((pair, i) => {
-    const row = rows[2 * pair + side];
-    row.indices.forEach((j, k) => {
-      x[i * D + j] = row.values[k];
-    });
+const rows = randomRows(16, 5);
+const denseData = new Float32Array(rows.length * D);
+rows.forEach((row, r) => {
+  row.indices.forEach((j, k) => {
+    denseData[r * D + j] = row.values[k];
   });
-  return tf.tensor2d(x, [pairRows.length, D]);
-};
+});
+const pools: [string, FeaturePool][] = [
+  ["sparse rows", rowPoolOf(rows, D)],
+  ["dense rows", { kind: "dense", dimension: D, rows: rows.length, data: denseData } satisfies DensePool],
+];
+/** The member trains on these pairs (pair p: pool rows 2p, 2p + 1), from position 1 of the order. */
+const order = Int32Array.from([6, 5, 1, 7, 4]);
+const pairs = [...order.subarray(1)];
 
 const gaussian = (n: number, seed: number) => {
   const rng = createRng(seed);
@@ -65,150 +64,95 @@ const close = (got: ArrayLike<number>, want: ArrayLike<number>, what: string, to
   }
 };
 
-/** Reference: member g's loss (Bradley-Terry plus L2) with dense matrices, and its gradient by tfjs autograd. */
-function referenceMember(
-  forward: (x: tf.Tensor2D, p: tf.Tensor[]) => tf.Tensor,
-  penalised: boolean[],
-  params: tf.Tensor[],
-  g: number,
-): { loss: number; grads: Float32Array[] } {
-  const order = [...orders[g]];
-  const xc = dense(order, 0);
-  const xr = dense(order, 1);
-  const objective = (...p: tf.Tensor[]) => {
-    const margins = tf.sub(forward(xc, p), forward(xr, p));
-    const penalty = p.filter((_, i) => penalised[i]).map((t) => tf.sum(tf.square(t)));
-    return tf.add(tf.mean(bradleyTerryLosses(margins)), tf.mul(lambda, tf.addN(penalty))) as tf.Scalar;
-  };
-  const { value, grads } = tf.valueAndGrads(objective)(params);
-  return { loss: value.dataSync()[0], grads: grads.map((t) => t.dataSync() as Float32Array) };
+const denseRows = (side: 0 | 1) =>
+  tf.tensor2d(
+    pairs.flatMap((p) => Array.from(denseData.subarray((2 * p + side) * D, (2 * p + side + 1) * D))),
+    [P, D],
+  );
+
+const forwards: Record<Head, (x: tf.Tensor2D, w: tf.Tensor[]) => tf.Tensor> = {
+  linear: (x, [w]) => tf.squeeze(tf.matMul(x, w as tf.Tensor2D), [1]),
+  mlp: (x, [w1, b1, w2]) =>
+    tf.squeeze(tf.matMul(tf.relu(tf.add(tf.matMul(x, w1 as tf.Tensor2D), b1)), w2 as tf.Tensor2D), [1]),
+};
+const shapes: Record<Head, Record<string, number[]>> = {
+  linear: { w: [D, 1] },
+  mlp: { w1: [D, H], b1: [H], w2: [H, 1] },
+};
+
+for (const [kind, pool] of pools) {
+  for (const head of ["linear", "mlp"] as const) {
+    test(`${head} head on ${kind}: the hand-written loss and gradient match tfjs autograd`, () => {
+      const names = Object.keys(shapes[head]);
+      const weights: Weights = Object.fromEntries(
+        names.map((n, i) => [
+          n,
+          gaussian(
+            shapes[head][n].reduce((a, b) => a * b),
+            10 + i,
+          ),
+        ]),
+      );
+      const grads: Weights = Object.fromEntries(names.map((n) => [n, new Float32Array(weights[n].length)]));
+      const loss = lossAndGradient(head, weights, grads, pool, order, 1, P, createScratch(H));
+      const objective = (...p: tf.Tensor[]) =>
+        tf.mean(
+          tf.softplus(tf.neg(tf.sub(forwards[head](denseRows(0), p), forwards[head](denseRows(1), p)))),
+        ) as tf.Scalar;
+      const { value, grads: want } = tf.valueAndGrads(objective)(
+        names.map((n) => tf.tensor(weights[n], shapes[head][n])),
+      );
+      close([loss], [value.dataSync()[0]], "loss");
+      names.forEach((n, i) => {
+        close(grads[n], want[i].dataSync(), `∂${n}`);
+      });
+      const scratch = createScratch(H);
+      for (let r = 0; r < rows.length; r++) {
+        const x = tf.tensor2d(denseData.subarray(r * D, (r + 1) * D), [1, D]);
+        const p = names.map((n) => tf.tensor(weights[n], shapes[head][n]));
+        close(
+          [reward(head, weights, pool, r, scratch)],
+          forwards[head](x, p).dataSync(),
+          `reward of row ${r}`,
+        );
+      }
+    });
+  }
 }
 
-for (const backend of ["cpu", "wasm"] as const) {
-  test(`${backend}: linear head: batched hand-written loss and gradients match autograd for each member`, async () => {
-    await initBackend(backend);
-    const w = gaussian(G * D, 1);
-    const batch = uploadBatch(createBatchBuilder().pairStep("linear", pool, orders, 0, P));
-    const { losses, grads } = linearLossAndGradients({ w: tf.tensor1d(w) }, batch, G, P, lambda);
-    for (let g = 0; g < G; g++) {
-      const wg = tf.tensor2d(w.slice(g * D, (g + 1) * D), [D, 1]);
-      const ref = referenceMember((x, [v]) => tf.squeeze(tf.matMul(x, v)), [true], [wg], g);
-      const penalty = lambda * w.slice(g * D, (g + 1) * D).reduce((sum, v) => sum + v * v, 0);
-      close([losses.dataSync()[g] + penalty], [ref.loss], `loss of member ${g}`);
-      close(grads.w.dataSync().slice(g * D, (g + 1) * D), ref.grads[0], `∂w of member ${g}`);
-    }
+test("linear head: the gradient matches finite differences of the loss in float64", () => {
+  const pool = pools[0][1];
+  const w = Array.from(gaussian(D, 2));
+  const score = (row: SparseRow, ws: number[]) =>
+    row.indices.reduce((s, j, k) => s + ws[j] * row.values[k], 0);
+  const loss = (ws: number[]) =>
+    pairs.reduce((s, p) => s + bradleyTerryLoss(score(rows[2 * p], ws) - score(rows[2 * p + 1], ws)), 0) / P;
+  const grads = { w: new Float32Array(D) };
+  lossAndGradient("linear", { w: Float32Array.from(w) }, grads, pool, order, 1, P, createScratch(0));
+  const h = 1e-6;
+  w.forEach((_, j) => {
+    const shifted = (delta: number) => loss(w.map((v, i) => (i === j ? v + delta : v)));
+    const numeric = (shifted(h) - shifted(-h)) / (2 * h);
+    assert.ok(Math.abs(grads.w[j] - numeric) < 1e-5, `w[${j}]: ${grads.w[j]} vs ${numeric}`);
   });
+});
 
-  test(`${backend}: linear head: the gradient matches finite differences of the loss in float64`, async () => {
-    await initBackend(backend);
-    const w = Array.from(gaussian(D, 2));
-    const softplus = (x: number) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)));
-    const score = (row: SparseRow, ws: number[]) =>
-      row.indices.reduce((s, j, k) => s + ws[j] * row.values[k], 0);
-    const loss = (ws: number[]) =>
-      [...orders[0]].reduce(
-        (s, p) => s + softplus(-(score(rows[2 * p], ws) - score(rows[2 * p + 1], ws))),
-        0,
-      ) /
-        P +
-      lambda * ws.reduce((s, v) => s + v * v, 0);
-    const batch = uploadBatch(createBatchBuilder().pairStep("linear", pool, [orders[0]], 0, P));
-    const analytic = linearLossAndGradients({ w: tf.tensor1d(w) }, batch, 1, P, lambda).grads.w.dataSync();
-    const h = 1e-6;
-    w.forEach((_, j) => {
-      const shifted = (delta: number) => loss(w.map((v, i) => (i === j ? v + delta : v)));
-      const numeric = (shifted(h) - shifted(-h)) / (2 * h);
-      assert.ok(Math.abs(analytic[j] - numeric) < 1e-5, `w[${j}]: ${analytic[j]} vs ${numeric}`);
-    });
-  });
-
-  test(`${backend}: mlp head: batched hand-written loss and gradients match autograd for each member`, async () => {
-    await initBackend(backend);
-    const params = { w1: gaussian(G * D * H, 3), b1: gaussian(G * H, 4), w2: gaussian(G * H, 6) };
-    const group: GroupTensors = {
-      w1: tf.tensor2d(params.w1, [G * D, H]),
-      b1: tf.tensor2d(params.b1, [G, H]),
-      w2: tf.tensor2d(params.w2, [G, H]),
-    };
-    const batch = uploadBatch(createBatchBuilder().pairStep("mlp", pool, orders, 0, P));
-    const { losses, grads } = mlpLossAndGradients(group, batch, G, P, lambda);
-    for (let g = 0; g < G; g++) {
-      const member = [
-        tf.tensor2d(params.w1.slice(g * D * H, (g + 1) * D * H), [D, H]),
-        tf.tensor1d(params.b1.slice(g * H, (g + 1) * H)),
-        tf.tensor2d(params.w2.slice(g * H, (g + 1) * H), [H, 1]),
-      ];
-      const forward = (x: tf.Tensor2D, [w1, b1, w2]: tf.Tensor[]) =>
-        tf.squeeze(tf.matMul(tf.relu(tf.add(tf.matMul(x, w1 as tf.Tensor2D), b1)), w2 as tf.Tensor2D));
-      const ref = referenceMember(forward, [true, false, true], member, g);
-      const squares = (a: Float32Array) => a.reduce((sum, v) => sum + v * v, 0);
-      const penalty =
-        lambda *
-        (squares(params.w1.slice(g * D * H, (g + 1) * D * H)) + squares(params.w2.slice(g * H, (g + 1) * H)));
-      close([losses.dataSync()[g] + penalty], [ref.loss], `loss of member ${g}`);
-      close(grads.w1.dataSync().slice(g * D * H, (g + 1) * D * H), ref.grads[0], `∂w1 of member ${g}`);
-      close(grads.b1.dataSync().slice(g * H, (g + 1) * H), ref.grads[1], `∂b1 of member ${g}`);
-      close(grads.w2.dataSync().slice(g * H, (g + 1) * H), ref.grads[2], `∂w2 of member ${g}`);
-    }
-  });
-
-  test(`${backend}: scoring shared rows gives each member's dense rewards, empty rows included`, async () => {
-    await initBackend(backend);
-    const rowIds = Int32Array.from({ length: rows.length }, (_, i) => i);
-    const batch = uploadBatch(createBatchBuilder().sharedRows(pool, rowIds, 0, rows.length));
-    const x = tf.tensor2d(
-      rows.flatMap((row) => Array.from({ length: D }, (_, j) => row.values[row.indices.indexOf(j)] ?? 0)),
-      [rows.length, D],
+test("the Bradley-Terry loss is −log σ(margin) and its derivative −σ(−margin), finite for margins of ±1e4", () => {
+  const margins = [0, 1, -2, 3.5, 40, -40, 1e4, -1e4];
+  for (const m of margins) {
+    const sigmoid = 1 / (1 + Math.exp(-m));
+    const want = m < -30 ? -m : -Math.log(sigmoid);
+    assert.ok(Math.abs(bradleyTerryLoss(m) - want) <= 1e-12 * (1 + want), `loss at ${m}`);
+    assert.ok(
+      Math.abs(bradleyTerryGradient(m) + (1 - sigmoid)) < 1e-15 + 1e-12 * (1 - sigmoid),
+      `gradient at ${m}`,
     );
-    const w = gaussian(G * D, 7);
-    const linear = scoreSharedRows("linear", { w: tf.tensor1d(w) }, batch, G).arraySync();
-    const p = { w1: gaussian(G * D * H, 8), b1: gaussian(G * H, 9), w2: gaussian(G * H, 10) };
-    const mlp = scoreSharedRows(
-      "mlp",
-      { w1: tf.tensor2d(p.w1, [G * D, H]), b1: tf.tensor2d(p.b1, [G, H]), w2: tf.tensor2d(p.w2, [G, H]) },
-      batch,
-      G,
-    ).arraySync();
-    for (let g = 0; g < G; g++) {
-      const wantLinear = tf.matMul(x, tf.tensor2d(w.slice(g * D, (g + 1) * D), [D, 1])).dataSync();
-      close(
-        linear.map((r) => r[g]),
-        wantLinear,
-        `linear member ${g}`,
-      );
-      const hidden = tf.relu(
-        tf.add(
-          tf.matMul(x, tf.tensor2d(p.w1.slice(g * D * H, (g + 1) * D * H), [D, H])),
-          p.b1.slice(g * H, (g + 1) * H),
-        ),
-      );
-      const wantMlp = tf.matMul(hidden, tf.tensor2d(p.w2.slice(g * H, (g + 1) * H), [H, 1])).dataSync();
-      close(
-        mlp.map((r) => r[g]),
-        wantMlp,
-        `mlp member ${g}`,
-      );
+    const h = 1e-5;
+    if (Math.abs(m) < 100) {
+      const numeric = (bradleyTerryLoss(m + h) - bradleyTerryLoss(m - h)) / (2 * h);
+      assert.ok(Math.abs(bradleyTerryGradient(m) - numeric) < 1e-8, `derivative at ${m}`);
     }
-  });
-
-  test(`${backend}: the Bradley-Terry loss is −log σ(margin), finite and exact for margins of ±1e4`, async () => {
-    await initBackend(backend);
-    const margins = [0, 1, -2, 3.5, 1e4, -1e4];
-    const softplus = (x: number) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)));
-    close(
-      bradleyTerryLosses(tf.tensor1d(margins)).dataSync(),
-      margins.map((m) => softplus(-m)),
-      "loss",
-    );
-    const w = tf.tensor1d([1e4, -1e4]);
-    const batch = uploadBatch({
-      index: Int32Array.from([0, 1]),
-      value: Float32Array.from([1, 1]),
-      segment: Int32Array.from([0, 1]),
-      rows: 2,
-    });
-    const { grads } = linearLossAndGradients({ w }, batch, 1, 2, 0);
-    assert.ok(grads.w.dataSync().every(Number.isFinite));
-    close(grads.w.dataSync(), [0, -0.5], "gradient at ±1e4");
-  });
-}
+  }
+  assert.ok(Number.isFinite(bradleyTerryLoss(-1e4)) && bradleyTerryGradient(-1e4) === -1);
+  assert.equal(bradleyTerryGradient(1e4), -0);
+});

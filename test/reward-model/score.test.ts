@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { loadConfig } from "../../src/config/load.js";
 import { featurize } from "../../src/features/hashing.js";
+import { rowPoolOf } from "../../src/features/pool.js";
 import { initParams } from "../../src/reward-model/params.js";
 import { pairAccuracy, scoreMembers } from "../../src/reward-model/score.js";
 import { initBackend } from "../../src/runtime/backend.js";
@@ -17,11 +18,12 @@ test("members scored together get the rewards they get alone, the linear one equ
   const rows = ["a good answer", "a bad answer", "", "good good good"].map((t) =>
     featurize("", t, config.features),
   );
+  const pool = rowPoolOf(rows, 64);
   for (const head of ["linear", "mlp"] as const) {
     const members = [1, 2, 3].map((seed) => initParams({ ...config.rewardModel, head }, 64, seed));
-    const together = scoreMembers(members, rows);
+    const together = scoreMembers(members, pool);
     for (const [m, member] of members.entries()) {
-      assert.deepEqual(scoreMembers([member], rows)[0], together[m], `${head} member ${m}`);
+      assert.deepEqual(scoreMembers([member], pool)[0], together[m], `${head} member ${m}`);
     }
     if (head === "linear") {
       const w = members[0].tensors.w.data;

@@ -106,7 +106,7 @@ for (const head of ["linear", "mlp"] as const) {
 }
 
 test("a member whose loss becomes NaN or infinite stops training with an error naming it", async () => {
-  const config = configFor("linear", ["rewardModel.learningRate=1e38", "rewardModel.initScale=1e30"]);
+  const config = configFor("linear", ["rewardModel.learningRate=1e39", "rewardModel.initScale=1e30"]);
   const data = await dataFor(config);
   assert.throws(
     () => finish(config, data, starts(config, [4])),

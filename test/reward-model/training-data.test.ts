@@ -9,7 +9,7 @@ import { loadDataset } from "../../src/data/load.js";
 import { SPLITS } from "../../src/data/split.js";
 import { generateSynthetic } from "../../src/data/synthetic.js";
 import { featurize } from "../../src/features/hashing.js";
-import { poolRow } from "../../src/features/pool.js";
+import { poolRow, type RowPool } from "../../src/features/pool.js";
 import { loadTrainingData, trainingDataFromDataset } from "../../src/reward-model/training-data.js";
 
 const fixtures = join(import.meta.dirname, "../../../test/fixtures/data");
@@ -54,9 +54,9 @@ for (const source of ["jsonl", "hh-rlhf", "csv"] as const) {
       assert.equal(streamed.splits[split].length, pairs.length, split);
       streamed.splits[split].forEach((p, i) => {
         const want = featurize(pairs[i].prompt, pairs[i].chosen, config.features);
-        assert.deepEqual(poolRow(streamed.pool, 2 * p), want, `${split} pair ${i} chosen`);
+        assert.deepEqual(poolRow(streamed.pool as RowPool, 2 * p), want, `${split} pair ${i} chosen`);
         const other = featurize(pairs[i].prompt, pairs[i].rejected, config.features);
-        assert.deepEqual(poolRow(streamed.pool, 2 * p + 1), other, `${split} pair ${i} rejected`);
+        assert.deepEqual(poolRow(streamed.pool as RowPool, 2 * p + 1), other, `${split} pair ${i} rejected`);
       });
     }
   });
@@ -73,7 +73,7 @@ test("streaming honours data.maxPairs and in-memory data keeps each split's orde
     assert.equal(data.splits[split].length, dataset.pairs[split].length);
     const first = dataset.pairs[split][0];
     assert.deepEqual(
-      poolRow(data.pool, 2 * data.splits[split][0]),
+      poolRow(data.pool as RowPool, 2 * data.splits[split][0]),
       featurize(first.prompt, first.chosen, synthetic.features),
     );
   }
