@@ -6,6 +6,7 @@ import { test } from "node:test";
 import { loadConfig } from "../../src/config/load.js";
 import type { Config } from "../../src/config/schema.js";
 import { loadDataset } from "../../src/data/load.js";
+import { poolRow, type RowPool } from "../../src/features/pool.js";
 import { dataFingerprint, loadCheckpoint, saveCheckpoint } from "../../src/reward-model/checkpoint.js";
 import { memberSeeds } from "../../src/reward-model/ensemble.js";
 import {
@@ -14,7 +15,7 @@ import {
   TrainingDivergedError,
   trainGroup,
 } from "../../src/reward-model/train.js";
-import { trainingDataFromDataset } from "../../src/reward-model/training-data.js";
+import { type TrainingData, trainingDataFromDataset } from "../../src/reward-model/training-data.js";
 import { initBackend } from "../../src/runtime/backend.js";
 
 await initBackend("wasm");
@@ -31,8 +32,20 @@ const configFor = (head: "linear" | "mlp", extra: string[] = []) =>
     ...extra,
   ]);
 
-const dataFor = async (config: Config) =>
-  trainingDataFromDataset(await loadDataset(config.data, config.seed), config.features);
+/** The synthetic data's rows, hashed (sparse) or as the same values in dense rows (as embeddings are). */
+const dataFor = async (config: Config, rows: "sparse" | "dense" = "sparse"): Promise<TrainingData> => {
+  const data = trainingDataFromDataset(await loadDataset(config.data, config.seed), config.features);
+  if (rows === "sparse") return data;
+  const pool = data.pool as RowPool;
+  const dense = new Float32Array(pool.rows * pool.dimension);
+  for (let r = 0; r < pool.rows; r++) {
+    const { indices, values } = poolRow(pool, r);
+    indices.forEach((j, k) => {
+      dense[r * pool.dimension + j] = values[k];
+    });
+  }
+  return { ...data, pool: { kind: "dense", dimension: pool.dimension, rows: pool.rows, data: dense } };
+};
 
 const starts = (config: Config, members: number[]) =>
   members.map((m) =>
@@ -57,10 +70,15 @@ const bytes = (state: MemberState) =>
     Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength),
   );
 
-for (const head of ["linear", "mlp"] as const) {
-  test(`${head}: a member trained in a group has the same bytes as trained alone`, async () => {
+for (const [head, rows] of [
+  ["linear", "sparse"],
+  ["mlp", "sparse"],
+  ["linear", "dense"],
+  ["mlp", "dense"],
+] as const) {
+  test(`${head} on ${rows} rows: a member trained in a group has the same bytes as trained alone`, async () => {
     const config = configFor(head);
-    const data = await dataFor(config);
+    const data = await dataFor(config, rows);
     const together = finish(config, data, starts(config, [0, 1, 2]));
     const alone = finish(config, data, starts(config, [1]));
     assert.deepEqual(bytes(together[1]), bytes(alone[0]));
@@ -71,9 +89,9 @@ for (const head of ["linear", "mlp"] as const) {
     assert.ok(last.trainLoss < together[0].history[0].trainLoss, "training loss falls");
   });
 
-  test(`${head}: resuming from a checkpoint, at an epoch's end or inside one, ends with the bytes of an uninterrupted run`, async () => {
+  test(`${head} on ${rows} rows: resuming from a checkpoint, at an epoch's end or inside one, ends with the bytes of an uninterrupted run`, async () => {
     const config = configFor(head);
-    const data = await dataFor(config);
+    const data = await dataFor(config, rows);
     const fingerprint = dataFingerprint(data);
     const uninterrupted = finish(config, data, starts(config, [0, 1]));
     // Pausing before every step (after the first): states one batch into epoch 2, and at the end of epoch 1.
