@@ -22,7 +22,7 @@ import { trainMembers } from "../src/reward-model/stage.js";
 import { loadTrainingData } from "../src/reward-model/training-data.js";
 import { initBackend } from "../src/runtime/backend.js";
 import { silentLogger } from "../src/runtime/logging.js";
-import { readFeatures, writeFeatures } from "./bench-features.js";
+import { plantedEmbeddings, readFeatures, writeFeatures } from "./bench-features.js";
 import { kernelTimings } from "./bench-kernels.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -39,7 +39,8 @@ interface ChildSpec {
   config: Config;
   copies: number;
   members: number;
-  jobs: number;
+  /** Threads; absent: align's default (chosen from the amount of work). */
+  jobs?: number;
 }
 
 /** In a child process: trains `members` members on the feature file; prints seconds and peak RSS. */
@@ -147,7 +148,6 @@ async function main(): Promise<void> {
   const featurising = (performance.now() - read) / 1000;
   writeFeatures(features, data);
   const trainPairs = data.splits.train.length;
-  const pairEpochs = (members: number, copies: number) => members * copies * trainPairs * rm.epochs;
 
   const torch = !values["no-torch"] && ensureTorch();
   const torchVersion = torch
@@ -172,16 +172,10 @@ async function main(): Promise<void> {
 
   type Variant = [string, (spec: ChildSpec) => Measurement];
   const alignJobs = (jobs: number): Variant => [`align --jobs ${jobs}`, (s) => alignRun({ ...s, jobs })];
+  const alignDefault: Variant = ["align (default jobs)", (s) => alignRun({ ...s, jobs: undefined })];
   const sparse: Variant = ["PyTorch sparse (EmbeddingBag)", (s) => torchRun(s, "sparse")];
   const dense: Variant = ["PyTorch dense (nn.Linear)", (s) => torchRun(s, "dense")];
-  const header = [
-    "shape",
-    "implementation",
-    "wall s",
-    "pair-epochs/s",
-    "peak RSS MB",
-    `align --jobs ${cores} speed-up`,
-  ];
+  const header = ["shape", "implementation", "wall s", "pair-epochs/s", "peak RSS MB", "time / first row's"];
 
   /** Rows of one shape: medians of `count` runs of each variant, interleaved so load drifts hit all alike. */
   const measure = (
@@ -191,17 +185,19 @@ async function main(): Promise<void> {
     head: "linear" | "mlp",
     count: number,
     variants: Variant[],
+    on: { features: string; config: Config; trainPairs: number } = { features, config, trainPairs },
   ) => {
-    const shaped = { ...config, rewardModel: { ...rm, head } };
-    const spec: ChildSpec = { features, config: shaped, copies, members, jobs: cores };
+    const shaped = { ...on.config, rewardModel: { ...on.config.rewardModel, head } };
+    const spec: ChildSpec = { features: on.features, config: shaped, copies, members, jobs: cores };
     const samples = variants.map(() => [] as Measurement[]);
     for (let r = 0; r < count; r++) for (const [i, [, run]] of variants.entries()) samples[i].push(run(spec));
     const medians = samples.map(summarize);
+    const work = members * copies * on.trainPairs * shaped.rewardModel.epochs;
     return variants.map(([name], i) => [
       label,
       name,
       medians[i].seconds.toFixed(3),
-      (pairEpochs(members, copies) / medians[i].seconds).toFixed(0),
+      (work / medians[i].seconds).toFixed(0),
       medians[i].maxRssMB.toFixed(0),
       (medians[i].seconds / medians[0].seconds).toFixed(2),
     ]);
@@ -219,7 +215,7 @@ async function main(): Promise<void> {
         1,
         rm.head,
         runs,
-        compared([alignJobs(cores), alignJobs(1), sparse, dense]),
+        compared([alignDefault, alignJobs(1), alignJobs(cores), sparse, dense]),
       ),
     ),
   );
@@ -238,7 +234,11 @@ async function main(): Promise<void> {
       copies,
       rm.head,
       scalingRuns,
-      compared([alignJobs(cores), alignJobs(1), sparse]),
+      compared(
+        copies === 16
+          ? [alignDefault, alignJobs(1), alignJobs(cores), sparse]
+          : [alignDefault, alignJobs(1), sparse],
+      ),
     ),
   );
   console.log(
@@ -258,14 +258,37 @@ async function main(): Promise<void> {
         1,
         "mlp",
         scalingRuns,
-        compared([alignJobs(cores), alignJobs(1), sparse]),
+        compared([alignDefault, alignJobs(1), alignJobs(cores), sparse]),
       ),
     ),
   );
 
-  const cli = (jobs: number) => {
-    const out = join(dir, `cli-${jobs}`);
-    const times = Array.from({ length: runs }, () => {
+  // Dense embeddings: Gaussian rows with a planted linear reward, as many pairs as the shape above.
+  const embeddingRows: string[][] = [];
+  for (const dimension of [768, 4096]) {
+    const embedded = plantedEmbeddings(dimension, data.pool.rows / 2);
+    const file = join(dir, `embeddings-${dimension}.bin`);
+    writeFeatures(file, embedded);
+    const on = {
+      features: file,
+      config: { ...config, rewardModel: { ...rm, hiddenUnits: 64 } },
+      trainPairs: embedded.splits.train.length,
+    };
+    for (const head of ["linear", "mlp"] as const) {
+      const label = `D = ${dimension}, ${head}${head === "mlp" ? " H = 64" : ""}`;
+      const variants = compared([alignDefault, alignJobs(1), dense]);
+      embeddingRows.push(...measure(label, rm.members, 1, head, scalingRuns, variants, on));
+    }
+  }
+  console.log(
+    `\nDense embeddings (${rm.members} members, ${trainPairs} training pairs of planted-reward Gaussian rows; medians of ${scalingRuns}):`,
+  );
+  console.log(table(header, embeddingRows));
+
+  /** Median wall time of `align train-rm` on a config, with --jobs or (undefined) the default. */
+  const cli = (config: string, sets: string[], jobs: number | undefined, count: number) => {
+    const out = join(dir, `cli-${jobs ?? "default"}`);
+    const times = Array.from({ length: count }, () => {
       const started = performance.now();
       const result = spawnSync(
         process.execPath,
@@ -273,25 +296,42 @@ async function main(): Promise<void> {
           join(root, "bin/align.js"),
           "train-rm",
           "--config",
-          configPath,
+          config,
           "--out",
           out,
           "--force",
-          "--jobs",
-          String(jobs),
-          ...overrides,
+          ...(jobs === undefined ? [] : ["--jobs", String(jobs)]),
+          ...sets,
         ],
         { encoding: "utf8", env: { ...process.env, ALIGN_LOG_LEVEL: "warn" } },
       );
       if (result.status !== 0) throw new Error(`align train-rm failed:\n${result.stderr}`);
       return (performance.now() - started) / 1000;
     });
-    return [`align train-rm --jobs ${jobs}`, median(times).toFixed(3)];
+    return median(times);
   };
+  /** Rows of the default, --jobs 1 and --jobs cores, runs interleaved; the default against the faster. */
+  const endToEnd = (config: string, sets: string[]) => {
+    const variants = [undefined, 1, cores];
+    const samples = variants.map(() => [] as number[]);
+    for (let r = 0; r < runs; r++) {
+      for (const [i, jobs] of variants.entries()) samples[i].push(cli(config, sets, jobs, 1));
+    }
+    const medians = samples.map(median);
+    const best = Math.min(medians[1], medians[2]);
+    return variants.map((jobs, i) => [
+      `align train-rm ${jobs === undefined ? "(default)" : `--jobs ${jobs}`}`,
+      medians[i].toFixed(3),
+      (medians[i] / best).toFixed(2),
+    ]);
+  };
+  const e2eHeader = ["command", "wall s", "time / faster of --jobs 1 and 2"];
   console.log(
     `\nEnd to end: \`align train-rm --config configs/paper-figure1.yaml\` (process start, reading, featurising, training, writing; medians of ${runs}):`,
   );
-  console.log(table(["command", "wall s"], [cli(cores), cli(1)]));
+  console.log(table(e2eHeader, endToEnd(configPath, overrides)));
+  console.log(`\nEnd to end: \`align train-rm --config configs/quick.yaml\` (medians of ${runs}):`);
+  console.log(table(e2eHeader, endToEnd(join(root, "configs/quick.yaml"), [])));
   rmSync(dir, { recursive: true, force: true });
 }
 

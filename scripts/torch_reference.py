@@ -1,6 +1,7 @@
 """PyTorch reference for `npm run bench`: align's reward-model training, the same model and schedule.
 
-Reads the feature file the bench writes (scripts/bench-features.ts: align's own featurised pairs) and
+Reads the feature file the bench writes (scripts/bench-features.ts: align's own featurised pairs, or
+dense embedding rows) and
 trains N members one after another, like a PyTorch user would: Bradley-Terry loss
 softplus(-(r(chosen) - r(rejected))) plus L2 (lambda * sum of squared weights, biases excluded), Adam
 (betas 0.9/0.999, eps 1e-7 as in tfjs), the same batch size, epochs, learning rate, Gaussian init,
@@ -19,6 +20,26 @@ import time
 import numpy as np
 import torch
 import torch.nn.functional as F
+
+
+def read_dense(path):
+    """A dense feature file (ALIGNDENSE1: embeddings): the [rows, D] matrix and the splits."""
+    with open(path, "rb") as f:
+        assert f.readline() == b"ALIGNDENSE1\n"
+        header = json.loads(f.readline())
+        matrix = np.fromfile(f, dtype="<f4", count=header["rows"] * header["dimension"]).reshape(header["rows"], header["dimension"])
+        splits = {s: np.fromfile(f, dtype="<i4", count=header["splits"][s]) for s in ("train", "validation", "test")}
+    return matrix, splits
+
+
+class DenseRows:
+    """Rows of an embedding matrix, as a dense tensor."""
+
+    def __init__(self, matrix, row_ids):
+        self.x = torch.from_numpy(np.ascontiguousarray(matrix[row_ids]))
+
+    def take(self, positions):
+        return self.x[positions]
 
 
 def read_features(path):
@@ -126,10 +147,20 @@ def main():
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
 
-    dimension, length, starts, indices, values, splits = read_features(args.features)
+    with open(args.features, "rb") as f:
+        dense_file = f.readline() == b"ALIGNDENSE1\n"
     sides = {}
-    for split, pairs in splits.items():
-        sides[split] = [Rows(args.input, dimension, length, starts, indices, values, 2 * pairs + side) for side in (0, 1)]
+    if dense_file:
+        if args.input != "dense":
+            raise SystemExit("a dense feature file (embeddings) takes --input=dense")
+        matrix, splits = read_dense(args.features)
+        dimension = matrix.shape[1]
+        for split, pairs in splits.items():
+            sides[split] = [DenseRows(matrix, 2 * pairs + side) for side in (0, 1)]
+    else:
+        dimension, length, starts, indices, values, splits = read_features(args.features)
+        for split, pairs in splits.items():
+            sides[split] = [Rows(args.input, dimension, length, starts, indices, values, 2 * pairs + side) for side in (0, 1)]
     unique = len(splits["train"])
     n = args.copies * unique  # --copies k: k times the training pairs (the same rows repeated)
 

@@ -61,41 +61,51 @@ function addScaledRow(pool: FeaturePool, r: number, scale: number, g: Float32Arr
   for (let k = pool.start[r]; k < to; k++) g[indices[k]] += scale * values[k];
 }
 
-/** out = x_r·W1 + b1, W1 [D, H]. */
+/** out = x_r·W1 + b1, W1 [D, H]. Loops written out (no closures): this is the mlp head's hot path. */
 function affine(pool: FeaturePool, r: number, w1: Float32Array, b1: Float32Array, out: Float64Array): void {
   const hidden = out.length;
   for (let h = 0; h < hidden; h++) out[h] = b1[h];
-  const add = (i: number, x: number) => {
-    const row = i * hidden;
-    for (let h = 0; h < hidden; h++) out[h] += x * w1[row + h];
-  };
   if (pool.kind === "dense") {
     const x = pool.data;
     const base = r * pool.dimension;
-    for (let i = 0; i < pool.dimension; i++) if (x[base + i] !== 0) add(i, x[base + i]);
+    for (let i = 0; i < pool.dimension; i++) {
+      const xi = x[base + i];
+      if (xi === 0) continue;
+      const row = i * hidden;
+      for (let h = 0; h < hidden; h++) out[h] += xi * w1[row + h];
+    }
     return;
   }
   const { indices, values } = pool.chunks[pool.chunk[r]];
   const to = pool.start[r] + pool.length[r];
-  for (let k = pool.start[r]; k < to; k++) add(indices[k], values[k]);
+  for (let k = pool.start[r]; k < to; k++) {
+    const xi = values[k];
+    const row = indices[k] * hidden;
+    for (let h = 0; h < hidden; h++) out[h] += xi * w1[row + h];
+  }
 }
 
 /** G1 += x_rᵀ·d, G1 [D, H]: the gradient of x_r·W1 for a gradient d [H] of its output. */
 function addOuter(pool: FeaturePool, r: number, d: Float64Array, g1: Float32Array): void {
   const hidden = d.length;
-  const add = (i: number, x: number) => {
-    const row = i * hidden;
-    for (let h = 0; h < hidden; h++) g1[row + h] += x * d[h];
-  };
   if (pool.kind === "dense") {
     const x = pool.data;
     const base = r * pool.dimension;
-    for (let i = 0; i < pool.dimension; i++) if (x[base + i] !== 0) add(i, x[base + i]);
+    for (let i = 0; i < pool.dimension; i++) {
+      const xi = x[base + i];
+      if (xi === 0) continue;
+      const row = i * hidden;
+      for (let h = 0; h < hidden; h++) g1[row + h] += xi * d[h];
+    }
     return;
   }
   const { indices, values } = pool.chunks[pool.chunk[r]];
   const to = pool.start[r] + pool.length[r];
-  for (let k = pool.start[r]; k < to; k++) add(indices[k], values[k]);
+  for (let k = pool.start[r]; k < to; k++) {
+    const xi = values[k];
+    const row = indices[k] * hidden;
+    for (let h = 0; h < hidden; h++) g1[row + h] += xi * d[h];
+  }
 }
 
 /** Work buffers of the mlp head, made once per caller: a step allocates nothing. */
@@ -120,6 +130,27 @@ export function reward(head: Head, weights: Weights, pool: FeaturePool, r: numbe
   if (head === "linear") return dot(pool, r, weights.w);
   affine(pool, r, weights.w1, weights.b1, scratch.pre[0]);
   return hiddenReward(scratch.pre[0], weights.w2);
+}
+
+/** The mlp head's backward pass for one response whose reward has gradient dr. */
+function backward(
+  pool: FeaturePool,
+  r: number,
+  pre: Float64Array,
+  dr: number,
+  w2: Float32Array,
+  grads: Weights,
+  dPre: Float64Array,
+): void {
+  const { w2: gw2, b1: gb1 } = grads;
+  for (let h = 0; h < pre.length; h++) {
+    if (pre[h] > 0) {
+      gw2[h] += dr * pre[h];
+      dPre[h] = dr * w2[h];
+    } else dPre[h] = 0;
+    gb1[h] += dPre[h];
+  }
+  addOuter(pool, r, dPre, grads.w1);
 }
 
 /**
@@ -158,19 +189,8 @@ export function lossAndGradient(
     const margin = hiddenReward(preChosen, w2) - hiddenReward(preRejected, w2);
     loss += bradleyTerryLoss(margin);
     const d = bradleyTerryGradient(margin) / count;
-    for (const [row, pre, dr] of [
-      [chosen, preChosen, d],
-      [rejected, preRejected, -d],
-    ] as const) {
-      const dPre = scratch.dPre;
-      for (let h = 0; h < pre.length; h++) {
-        const active = pre[h] > 0;
-        if (active) grads.w2[h] += dr * pre[h];
-        dPre[h] = active ? dr * w2[h] : 0;
-        grads.b1[h] += dPre[h];
-      }
-      addOuter(pool, row, dPre, grads.w1);
-    }
+    backward(pool, chosen, preChosen, d, weights.w2, grads, scratch.dPre);
+    backward(pool, rejected, preRejected, -d, weights.w2, grads, scratch.dPre);
   }
   return loss / count;
 }
