@@ -1,10 +1,12 @@
 /**
  * Where a training step's time goes on the host kernels (heads.ts, adam.ts): one member's batch of 64
- * pairs, its loss and gradient, then its fused Adam pass over every weight, for the bench's shapes.
+ * pairs, its loss and gradient, then its fused Adam pass over every weight, for the bench's shapes
+ * (the dense mlp's two matrix products on the wasm backend, see dense-mlp.ts).
  */
 import type { FeaturePool } from "../src/features/pool.js";
 import { rowPoolOf } from "../src/features/pool.js";
 import { adamStep } from "../src/reward-model/adam.js";
+import { denseMlpBuffers, denseMlpLossAndGradient } from "../src/reward-model/dense-mlp.js";
 import { createScratch, type Head, lossAndGradient, type Weights } from "../src/reward-model/heads.js";
 import { createRng } from "../src/runtime/random.js";
 
@@ -38,9 +40,12 @@ function step(head: Head, pool: FeaturePool, hidden: number): [number, number] {
   const v = zeros();
   const order = Int32Array.from({ length: PAIRS }, (_, p) => p);
   const scratch = createScratch(hidden);
+  const buffers = denseMlpBuffers(PAIRS, D, hidden);
   const gradient = time(() => {
     for (const g of Object.values(grads)) g.fill(0);
-    lossAndGradient(head, weights, grads, pool, order, 0, PAIRS, scratch);
+    if (head === "mlp" && pool.kind === "dense") {
+      denseMlpLossAndGradient(weights, grads, pool, order, 0, PAIRS, buffers);
+    } else lossAndGradient(head, weights, grads, pool, order, 0, PAIRS, scratch);
   });
   const adam = time(() => {
     for (const name of Object.keys(weights))

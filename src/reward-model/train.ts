@@ -1,6 +1,7 @@
 import type { RewardModelConfig } from "../config/schema.js";
 import { createRng, deriveSeed, permutation } from "../runtime/random.js";
 import { adamStep } from "./adam.js";
+import { denseMlpBuffers, denseMlpLossAndGradient } from "./dense-mlp.js";
 import { createScratch, lossAndGradient, type Weights } from "./heads.js";
 import { type HeadParams, initParams, l2Penalty, paramArrays, penalised, withArrays } from "./params.js";
 import { meanPairLoss, memberRewards, pairAccuracy } from "./score.js";
@@ -140,6 +141,11 @@ export function* trainGroup(
     Object.entries(work[0].params).map(([name, a]) => [name, new Float32Array(a.length)]),
   );
   const scratch = createScratch(start[0].params.hiddenUnits);
+  const pool = data.pool;
+  const denseMlp =
+    head === "mlp" && pool.kind === "dense"
+      ? denseMlpBuffers(config.batchSize, pool.dimension, start[0].params.hiddenUnits)
+      : undefined;
   let states = start;
   let step = start[0].step;
   const total = (config.epochs - start[0].history.length) * train.length - start[0].position;
@@ -175,7 +181,10 @@ export function* trainGroup(
       for (let g = 0; g < members; g++) {
         for (const grad of Object.values(grads)) grad.fill(0);
         const { params, m, v } = work[g];
-        const loss = lossAndGradient(head, params, grads, data.pool, orders[g], from, pairs, scratch);
+        const loss =
+          denseMlp !== undefined && pool.kind === "dense"
+            ? denseMlpLossAndGradient(params, grads, pool, orders[g], from, pairs, denseMlp)
+            : lossAndGradient(head, params, grads, pool, orders[g], from, pairs, scratch);
         for (const name of Object.keys(params)) {
           const lambda = penalised(name) ? config.l2 : 0;
           adamStep(params[name], m[name], v[name], grads[name], lambda, step, config.learningRate);
