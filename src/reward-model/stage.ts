@@ -21,8 +21,13 @@ import { parseInteger, resolveShard, type Shard, shardMembers } from "./shard.js
 import { loadTrainingData, splitSizes, type TrainingData, trainingDataFromDataset } from "./training-data.js";
 import { startWorkers } from "./workers.js";
 
-/** A group holds at most this many parameters (×3 with Adam's moments): ~100 MB of backend memory. */
-const MAX_GROUP_PARAMETERS = 1 << 23;
+/**
+ * A group holds at most this many parameters: with Adam's moments and the snapshot taken at each
+ * epoch's end, ~25 MB. Members of a group share no arithmetic (heads.ts), so small groups cost no
+ * speed; they bound a thread's memory (the mlp head of paper-figure1 is 0.5 M weights a member) and
+ * give the threads more pieces to share.
+ */
+const MAX_GROUP_PARAMETERS = 1 << 20;
 
 function trainingJob(ctx: RunContext, data: TrainingData, ensembleDir: string): TrainingJob {
   const { rewardModel, features } = ctx.config;
