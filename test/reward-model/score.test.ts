@@ -40,3 +40,13 @@ test("pair accuracy counts ties as half", () => {
   assert.equal(pairAccuracy([1, -1, 0, 2]), 0.625);
   assert.ok(Number.isNaN(pairAccuracy([])));
 });
+
+test("heads trained on other features than the rows to score are a user error naming both widths", () => {
+  const config = loadConfig(undefined, ["features.dimension=64"]);
+  const member = initParams(config.rewardModel, 32, 1);
+  const pool = rowPoolOf([featurize("", "text", config.features)], 64);
+  assert.throws(
+    () => scoreMembers([member], pool),
+    /dimension mismatch: the reward heads take 32 features, the texts have 64/,
+  );
+});
