@@ -1,11 +1,12 @@
 import { Command, CommanderError } from "commander";
 import { loadConfig } from "../config/load.js";
-import { methodNames } from "../config/schema.js";
+import { type Config, methodNames, type StageName } from "../config/schema.js";
 import { writeSyntheticJsonl } from "../data/synthetic.js";
-import { type TrainRmFlags, trainRewardModels, trainRmPlan } from "../reward-model/stage.js";
-import { TrainingDivergedError } from "../reward-model/train.js";
+import { pipeline } from "../pipeline.js";
+import { packageVersions } from "../run/folder.js";
+import type { StageRequest } from "../run/stage.js";
 import { UserError } from "../runtime/errors.js";
-import { packageVersions } from "../runtime/run.js";
+import { type JobFlags, jobPlan, wholeJob, withJobFlags } from "./job-flags.js";
 import {
   type CommonOptions,
   chooseMethods,
@@ -14,10 +15,32 @@ import {
   withRunOptions,
 } from "./options.js";
 import { defaultConfigPath, reportCommand, reproduce } from "./reproduce.js";
-import { datasetLoader, disagreementStage, optimizeStage, simulateStage } from "./stages.js";
+import { runAndPrint, stageRequest } from "./run-stage.js";
 
 /** Exit code of `reproduce --check` when a required claim does not hold (1 is for bugs, 2 for user errors). */
 export const EXIT_CLAIM_FAILED = 3;
+
+type StageOptions = CommonOptions & JobFlags & { varianceAware?: boolean; methods?: string };
+
+/** The flags a stage's command adds to the common ones, and what they ask of the stage. */
+interface StageFlags {
+  define(command: Command): Command;
+  request(options: StageOptions, config: Config): Partial<Omit<StageRequest, "dataset">>;
+}
+
+const stageFlags: Partial<Record<StageName, StageFlags>> = {
+  "train-rm": {
+    define: withJobFlags,
+    request: (options, config) => ({ plan: jobPlan(options, config, process.env) }),
+  },
+  optimize: {
+    define: (command) =>
+      command
+        .option("--variance-aware", "run the paper's variance-aware method")
+        .option("--methods <list>", `comma-separated methods: ${methodNames.join(", ")}`),
+    request: (options, config) => ({ methods: chooseMethods(options, config.optimize.methods) }),
+  },
+};
 
 function buildProgram(): Command {
   const program = new Command("align")
@@ -28,62 +51,18 @@ function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
 
-  withRunOptions(
-    program.command("train-rm").description("train N independent reward models on a preference dataset"),
-    "run folder to write into",
-  )
-    .option(
-      "--jobs <n>",
-      "threads training members in parallel, this one included (default: the number of cores)",
-    )
-    .option("--shard <i/n>", "train only the members m with m mod n = i (default: from SLURM or Kubernetes)")
-    .option(
-      "--shard-count <n>",
-      "shard count of a Kubernetes Indexed Job (the index is JOB_COMPLETION_INDEX)",
-    )
-    .option(
-      "--resume",
-      "continue the interrupted run in --out: finished members are kept, unfinished ones restart from " +
-        "their last epoch checkpoint (a plain rerun resumes too; --resume says so and refuses --force)",
-    )
-    .action(async (options: CommonOptions & TrainRmFlags) => {
-      const plan = trainRmPlan(options, resolveOptionsConfig(options), process.env);
-      const ctx = await openRunFromOptions(options, "train-rm");
-      await trainRewardModels(ctx, plan);
+  for (const stage of pipeline) {
+    const flags = stageFlags[stage.name];
+    const outHelp =
+      stage.needs.length > 0 ? "run folder holding the trained ensemble" : "run folder to write into";
+    const command = withRunOptions(program.command(stage.name).description(stage.description), outHelp);
+    (flags?.define(command) ?? command).action(async (options: StageOptions) => {
+      // Flags are checked before anything is written.
+      const extra = flags?.request(options, resolveOptionsConfig(options)) ?? {};
+      const ctx = await openRunFromOptions(options, stage.name);
+      await runAndPrint(ctx, stage, stageRequest(ctx, { plan: wholeJob(), ...extra }));
     });
-
-  withRunOptions(
-    program
-      .command("disagreement")
-      .description("measure how much the ensemble's reward models disagree on held-out pairs"),
-    "run folder holding the trained ensemble",
-  ).action(async (options: CommonOptions) => {
-    const ctx = await openRunFromOptions(options, "disagreement");
-    const table = await disagreementStage(ctx, datasetLoader(ctx));
-    if (table) console.log(table);
-  });
-
-  withRunOptions(
-    program
-      .command("optimize")
-      .description("optimise policies against the ensemble and evaluate them under the true reward")
-      .option("--variance-aware", "run the paper's variance-aware method")
-      .option("--methods <list>", `comma-separated methods: ${methodNames.join(", ")}`),
-    "run folder holding the trained ensemble",
-  ).action(async (options: CommonOptions & { varianceAware?: boolean; methods?: string }) => {
-    const ctx = await openRunFromOptions(options, "optimize");
-    const methods = chooseMethods(options, ctx.config.optimize.methods);
-    console.log(await optimizeStage(ctx, datasetLoader(ctx), methods));
-  });
-
-  withRunOptions(
-    program.command("simulate").description("simulate the paper's theoretical model: risk of both methods"),
-    "run folder to write into",
-  ).action(async (options: CommonOptions) => {
-    const ctx = await openRunFromOptions(options, "simulate");
-    const table = await simulateStage(ctx);
-    if (table) console.log(table);
-  });
+  }
 
   withRunOptions(
     program
@@ -132,7 +111,7 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = error.exitCode === 0 ? 0 : 2;
       return;
     }
-    if (error instanceof UserError || error instanceof TrainingDivergedError) {
+    if (error instanceof UserError) {
       console.error(`align: error: ${error.message}`);
       process.exitCode = 2;
       return;

@@ -1,9 +1,9 @@
 import { type Command, Option } from "commander";
 import { loadConfig } from "../config/load.js";
 import { type Config, type MethodName, methodNames } from "../config/schema.js";
+import { openRun, type RunContext } from "../run/folder.js";
 import { type BackendChoice, backendChoices } from "../runtime/backend.js";
 import { UserError } from "../runtime/errors.js";
-import { openRun, type RunContext } from "../runtime/run.js";
 
 export interface CommonOptions {
   config?: string;

@@ -1,11 +1,15 @@
-import { resolve } from "node:path";
-import { loadConfig, packagePath } from "../config/load.js";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { loadConfig } from "../config/load.js";
 import { methodNames } from "../config/schema.js";
+import { pipeline, stageNamed } from "../pipeline.js";
 import { writeReport } from "../report/stage.js";
-import { trainRewardModels, trainRmPlan } from "../reward-model/stage.js";
-import { openRun } from "../runtime/run.js";
+import { openRun } from "../run/folder.js";
+import { UserError } from "../runtime/errors.js";
+import { packagePath } from "../runtime/paths.js";
+import { wholeJob } from "./job-flags.js";
 import type { CommonOptions } from "./options.js";
-import { datasetLoader, disagreementStage, optimizeStage, simulateStage } from "./stages.js";
+import { runAndPrint, stageRequest } from "./run-stage.js";
 
 export function defaultConfigPath(): string {
   return packagePath("configs", "quick.yaml");
@@ -19,6 +23,14 @@ export async function reproduce(options: CommonOptions): Promise<string[]> {
   const configFile = options.config ?? defaultConfigPath();
   const config = loadConfig(configFile, options.set);
   const out = options.out || resolve("results", config.name);
+  for (const name of config.stages) {
+    for (const need of stageNamed(name).needs) {
+      const needed = stageNamed(need);
+      if (!config.stages.includes(need) && !existsSync(join(out, needed.folder, "complete.json"))) {
+        throw new UserError(`stages: ${name} needs ${need}, which is neither listed nor complete in ${out}`);
+      }
+    }
+  }
   const ctx = await openRun({
     out,
     config,
@@ -26,14 +38,9 @@ export async function reproduce(options: CommonOptions): Promise<string[]> {
     force: options.force,
     command: "reproduce",
   });
-  const dataset = datasetLoader(ctx);
-  const print = (text: string) => text && console.log(`${text}\n`);
-  for (const stage of config.stages) {
-    // Every core, and no shard: reproduce runs the whole study in one process whatever the environment.
-    if (stage === "train-rm") await trainRewardModels(ctx, trainRmPlan({ force: options.force }, config, {}));
-    if (stage === "disagreement") print(await disagreementStage(ctx, dataset));
-    if (stage === "optimize") print(await optimizeStage(ctx, dataset, [...methodNames]));
-    if (stage === "simulate") print(await simulateStage(ctx));
+  const request = stageRequest(ctx, { plan: wholeJob(), methods: methodNames });
+  for (const stage of pipeline.filter((s) => config.stages.includes(s.name))) {
+    await runAndPrint(ctx, stage, request);
   }
   const { claims, path } = writeReport(ctx.out, config.report.disagreementThreshold);
   for (const claim of claims) {

@@ -1,23 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { resolve } from "node:path";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import type { ZodError } from "zod";
 import { UserError } from "../runtime/errors.js";
+import { dataDir } from "../runtime/paths.js";
 import { type Config, configSchema } from "./schema.js";
-
-const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-
-/** The real-data folder: $ALIGN_DATA_DIR, else ../shared/data beside the checkout when present. */
-export function dataDir(): string {
-  const fromEnv = process.env.ALIGN_DATA_DIR;
-  if (fromEnv) return resolve(fromEnv);
-  return resolve(packageRoot, "../shared/data");
-}
-
-export function realDataAvailable(): boolean {
-  return existsSync(dataDir());
-}
 
 function describeIssues(error: ZodError, source: string): string {
   const lines = error.issues.map((issue) => {
@@ -114,9 +101,4 @@ export function loadConfig(file: string | undefined, overrides: string[] = []): 
   }
   const withOverrides = applyOverrides(raw as Record<string, unknown>, overrides);
   return resolveConfig(withOverrides, source, process.cwd());
-}
-
-/** Where a relative data path in a config is resolved from. */
-export function packagePath(...parts: string[]): string {
-  return join(packageRoot, ...parts);
 }

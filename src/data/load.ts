@@ -10,7 +10,11 @@ import { generateSynthetic } from "./synthetic.js";
 import type { CandidateSet, Dataset, LineRecord, PreferencePair, Split } from "./types.js";
 
 /** Every split given a positive fraction must hold pairs. */
-function checkSplits(pairs: Record<Split, PreferencePair[]>, data: DataConfig, prompts: number): void {
+export function checkSplits(
+  pairs: Record<Split, ArrayLike<unknown>>,
+  data: DataConfig,
+  prompts: number,
+): void {
   for (const split of SPLITS) {
     if (data.splits[split] > 0 && pairs[split].length === 0) {
       throw new UserError(
@@ -82,7 +86,11 @@ function requirePath(data: DataConfig): string {
   return data.path;
 }
 
-function pairReader(data: DataConfig, path: string): AsyncIterable<LineRecord<PreferencePair>> {
+/** Sources that are files of preference pairs (not candidate sets): they can be streamed pair by pair. */
+export const pairFileSources: readonly DataConfig["source"][] = ["jsonl", "hh-rlhf", "csv"];
+
+/** The reader of a pair file source: the one dispatcher from data.source to a file format. */
+export function pairReader(data: DataConfig, path: string): AsyncIterable<LineRecord<PreferencePair>> {
   if (data.source === "hh-rlhf") return readHhRlhfPairs(path);
   if (data.source === "csv") return readCsvPairs(path, data.csv);
   return readJsonlPairs(path);

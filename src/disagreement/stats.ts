@@ -1,5 +1,6 @@
 /** Claim 1: how much reward models trained alike disagree, on held-out preference pairs. */
 
+import { pairAccuracy, pairCredit } from "../reward-model/accuracy.js";
 import { UserError } from "../runtime/errors.js";
 import { createRng, deriveSeed, permutation } from "../runtime/random.js";
 import { mean, median, sampleStd } from "../runtime/stats.js";
@@ -140,8 +141,8 @@ export function analyseDisagreement(
   const d = chosen.map((c, m) => margins(c, rejected[m]));
   const marginMean = acrossMembers(d, mean);
   const marginSpread = acrossMembers(d, sampleStd);
-  const correct = Array.from(marginMean, (value) => value > 0);
-  const perMember = d.map(accuracy);
+  const credit = Array.from(marginMean, pairCredit);
+  const perMember = d.map(pairAccuracy);
 
   const { index: promptIndex, count: promptCount } = groupIndex(scores.promptKeys);
   const responsePrompt = Int32Array.from({ length: 2 * pairCount }, (_, r) => promptIndex[r >> 1]);
@@ -161,7 +162,7 @@ export function analyseDisagreement(
       min: Math.min(...perMember),
       max: Math.max(...perMember),
       perMember,
-      ensemble: correct.filter(Boolean).length / pairCount,
+      ensemble: mean(credit),
     },
     marginStd: {
       basis: "raw",
@@ -184,10 +185,10 @@ export function analyseDisagreement(
     },
     uncertaintyVsError: {
       basis: "raw",
-      deciles: accuracyByDecile(marginSpread, correct),
+      deciles: accuracyByDecile(marginSpread, credit),
       spearmanStdVsError: spearman(
         marginSpread,
-        correct.map((ok) => (ok ? 0 : 1)),
+        credit.map((c) => 1 - c),
       ),
     },
     examples: exampleIndices(marginSpread, options.examples, options.seed).map(({ pair, kind }) => ({
@@ -209,7 +210,7 @@ export function analyseDisagreement(
       minMargin: Math.min(...column),
       maxMargin: Math.max(...column),
       positiveMembers: column.filter((value) => value > 0).length,
-      ensembleCorrect: correct[p],
+      ensembleCorrect: credit[p] === 1,
     };
   });
   return { metrics, rows };
@@ -275,11 +276,6 @@ export function acrossMembers(
     });
     return statistic(column);
   });
-}
-
-/** Accuracy = fraction of pairs with d > 0. */
-export function accuracy(margin: Float64Array): number {
-  return margin.filter((value) => value > 0).length / margin.length;
 }
 
 /** Per pair, how many members give a positive, negative and zero margin. */
@@ -392,7 +388,7 @@ export function decileBuckets(values: ArrayLike<number>): number[][] {
 }
 
 /** Accuracy of the ensemble-mean reward within each non-empty decile of margin std (buckets are sorted, so lo and hi are their ends). */
-export function accuracyByDecile(marginStd: ArrayLike<number>, correct: boolean[]): DecileRow[] {
+export function accuracyByDecile(marginStd: ArrayLike<number>, credit: readonly number[]): DecileRow[] {
   return decileBuckets(marginStd).flatMap((bucket, d) => {
     if (bucket.length === 0) return [];
     return [
@@ -401,7 +397,7 @@ export function accuracyByDecile(marginStd: ArrayLike<number>, correct: boolean[
         lo: marginStd[bucket[0]],
         hi: marginStd[bucket[bucket.length - 1]],
         pairs: bucket.length,
-        accuracy: bucket.filter((p) => correct[p]).length / bucket.length,
+        accuracy: mean(bucket.map((p) => credit[p])),
       },
     ];
   });

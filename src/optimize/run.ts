@@ -4,6 +4,7 @@ import { mean, sampleStd } from "../runtime/stats.js";
 import { type BudgetMatch, klTiltedBetaGuess, matchKlBudget, varianceAwareBetaGuess } from "./budget.js";
 import { centre, type PromptEstimates, promptEstimates } from "./estimates.js";
 import { isWorse, lowerCvar, promptImprovement, rewardScale } from "./evaluate.js";
+import { methods as methodSpecs, type Solver } from "./methods.js";
 import { klDivergence, solveKlTilted, solveVarianceAware } from "./policy.js";
 
 /** The pure core of `align optimize`: every method, trial, KL budget and penalty β on held-out prompts. */
@@ -76,8 +77,6 @@ export interface OptimizeResult {
   trials: TrialRow[];
 }
 
-type Solver = "kl-tilted" | "variance-aware";
-
 interface TrialPlan {
   method: MethodName;
   repeat: number;
@@ -134,9 +133,9 @@ function validate(input: OptimizeInput, repeat: number, methods: readonly Method
   const where = `optimize (repeat ${repeat})`;
   if (input.prompts.length === 0) throw new UserError(`${where}: no prompts to optimise over`);
   const members = input.prompts[0].memberScores.length;
-  const needsVariance = methods.some((m) => m === "variance-aware" || m === "uncertainty-weighted");
-  if (needsVariance && members < 2) {
-    throw new UserError(`${where}: variance-aware and uncertainty-weighted need rewardModel.members >= 2`);
+  const needVariance = methods.filter((m) => methodSpecs[m].needsVariance);
+  if (needVariance.length > 0 && members < 2) {
+    throw new UserError(`${where}: ${needVariance.join(" and ")} need rewardModel.members >= 2`);
   }
   for (const p of input.prompts) {
     const k = p.trueRewards.length;
@@ -175,20 +174,13 @@ function trialPlans(
   members: number,
 ): TrialPlan[] {
   const plans: TrialPlan[] = [];
-  const ensemble = (method: MethodName, solver: Solver, estimate: TrialPlan["estimate"]) =>
-    plans.push({ method, repeat, member: null, solver, estimate });
   for (const method of methods) {
-    if (method === "standard" || method === "variance-aware") {
-      const solver = method === "standard" ? "kl-tilted" : "variance-aware";
-      if (config.estimate === "mean") ensemble(method, solver, (e) => e.mean);
-      else {
-        for (let m = 0; m < members; m++) {
-          plans.push({ method, repeat, member: m, solver, estimate: (e) => e.members[m] });
-        }
+    const { perMember, estimate, solver } = methodSpecs[method];
+    if (perMember && config.estimate === "member") {
+      for (let m = 0; m < members; m++) {
+        plans.push({ method, repeat, member: m, solver, estimate: (e) => e.members[m] });
       }
-    } else if (method === "mean") ensemble(method, "kl-tilted", (e) => e.mean);
-    else if (method === "worst-case") ensemble(method, "kl-tilted", (e) => e.worst);
-    else ensemble(method, "kl-tilted", (e) => e.weighted);
+    } else plans.push({ method, repeat, member: null, solver, estimate });
   }
   return plans;
 }

@@ -1,16 +1,24 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { MethodName } from "../config/schema.js";
+import { type MethodName, methodNames } from "../config/schema.js";
 import type { Dataset } from "../data/types.js";
 import { writePlot } from "../plots/render.js";
-import { scoreCandidateSets } from "../reward-model/candidates.js";
 import { loadEnsemble } from "../reward-model/ensemble.js";
+import { scoreCandidateSets } from "../reward-model/score.js";
 import { trainEnsemble } from "../reward-model/stage.js";
+import type { RunContext } from "../run/folder.js";
+import { type Stage, stageDir } from "../run/stage.js";
 import { UserError } from "../runtime/errors.js";
 import { toCsv, writeFileAtomic, writeJsonAtomic } from "../runtime/files.js";
-import { type RunContext, stageDir } from "../runtime/run.js";
 import { optimizePlots } from "./plots.js";
-import { type OptimizeInput, type OptimizeResult, runOptimization, type TrialRow } from "./run.js";
+import { optimizeSection, optimizeTable } from "./report.js";
+import {
+  type OptimizeInput,
+  type OptimizeResult,
+  type OptimizeSummary,
+  runOptimization,
+  type TrialRow,
+} from "./run.js";
 
 /** The held-out candidate sets with a true reward for every candidate: the policy's action spaces. */
 function evaluableSets(dataset: Dataset) {
@@ -41,20 +49,21 @@ function readPrevious(dir: string): OptimizeResult | undefined {
 /**
  * Runs the requested methods and merges them with those already in the run folder, so successive
  * `align optimize` calls accumulate methods; a method already there is recomputed only with --force.
+ * Returns the merged summary.
  */
-export async function runOptimize(
+async function runOptimize(
   ctx: RunContext,
   dataset: Dataset,
-  requested: MethodName[],
-): Promise<MethodName[]> {
+  requested: readonly MethodName[],
+): Promise<OptimizeSummary> {
   const { config, logger } = ctx;
   const dir = stageDir(ctx, "optimize");
   const previous = readPrevious(dir);
   const done = new Set(Object.keys(previous?.summary.methods ?? {}) as MethodName[]);
   const methods = requested.filter((m) => ctx.force || !done.has(m));
-  if (methods.length === 0) {
+  if (previous !== undefined && methods.length === 0) {
     logger.info(`optimize: ${requested.join(", ")} already in ${dir} (pass --force to recompute)`);
-    return [];
+    return previous.summary;
   }
   const sets = evaluableSets(dataset).slice(0, config.optimize.maxPrompts);
   const inputs: OptimizeInput[] = [];
@@ -83,7 +92,7 @@ export async function runOptimize(
   writeResults(dir, merged);
   for (const [name, spec] of Object.entries(optimizePlots(merged.summary, merged.trials)))
     await writePlot(dir, name, spec);
-  return methods;
+  return merged.summary;
 }
 
 function writeResults(dir: string, result: OptimizeResult): void {
@@ -98,3 +107,17 @@ function writeResults(dir: string, result: OptimizeResult): void {
     ),
   );
 }
+
+export const optimizeStage: Stage<OptimizeSummary> = {
+  name: "optimize",
+  folder: "optimize",
+  description: "optimise policies against the ensemble and evaluate them under the true reward",
+  summaryFile: "summary.json",
+  needs: ["train-rm"],
+  regenerateFlags: `--methods ${methodNames.join(",")}`,
+  incremental: true,
+  run: async (ctx, request) =>
+    runOptimize(ctx, await request.dataset(), request.methods ?? ctx.config.optimize.methods),
+  table: optimizeTable,
+  section: optimizeSection,
+};

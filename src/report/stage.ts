@@ -1,17 +1,20 @@
 import { join } from "node:path";
+import { disagreementStage } from "../disagreement/stage.js";
+import { optimizeStage } from "../optimize/stage.js";
 import { writeFileAtomic, writeJsonAtomic } from "../runtime/files.js";
+import { simulateStage } from "../simulate/stage.js";
 import { type Claim, evaluateClaims } from "./claims.js";
 import { markdownToHtml } from "./html.js";
 import { reportMarkdown } from "./markdown.js";
-import { readRunFiles } from "./run-files.js";
+import { readRunFiles, summaryOf } from "./run-files.js";
 
 /** Writes report.md, report.html and claims.json from the metrics on disk; recomputes nothing. */
 export function writeReport(out: string, disagreementThreshold: number): { claims: Claim[]; path: string } {
   const files = readRunFiles(out);
   const claims = evaluateClaims({
-    disagreement: files.disagreement,
-    optimize: files.optimize,
-    simulate: files.simulate,
+    disagreement: summaryOf(files, disagreementStage),
+    optimize: summaryOf(files, optimizeStage),
+    simulate: summaryOf(files, simulateStage),
     disagreementThreshold,
   });
   const markdown = reportMarkdown(files, claims);

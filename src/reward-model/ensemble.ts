@@ -79,18 +79,33 @@ export function readMemberMetrics(ensembleDir: string, member: number): MemberMe
   return JSON.parse(readFileSync(join(memberDir(ensembleDir, member), "metrics.json"), "utf8"));
 }
 
-function missingMembers(ensembleDir: string, members: number): number[] {
+export function missingMembers(ensembleDir: string, members: number): number[] {
   return Array.from({ length: members }, (_, m) => m).filter((m) => !memberFinished(ensembleDir, m));
 }
 
+/** The ensemble's summary.json: the train-rm stage's summary. */
+export interface EnsembleSummary {
+  backend: string;
+  head: string;
+  featureDimension: number;
+  pairs: Record<Split, number>;
+  dropped: Record<string, number>;
+  testAccuracy: { mean: number; std: number; min: number; max: number };
+  members: Omit<MemberMetrics, "pairs" | "dropped">[];
+}
+
 /**
- * Writes the ensemble's summary.json from its members' metrics files once every member is finished;
- * returns false (writing nothing) while some are missing. Any process may call it at any time: the
+ * Writes the ensemble's summary.json from its members' metrics files once every member is finished,
+ * and returns it; returns undefined (writing nothing) while some are missing. Any process may call it at any time: the
  * summary depends only on the member files and is written by an atomic rename, so two shards finishing
  * together write the same bytes.
  */
-export function summarizeEnsemble(ensembleDir: string, config: Config, backend: string): boolean {
-  if (missingMembers(ensembleDir, config.rewardModel.members).length > 0) return false;
+export function summarizeEnsemble(
+  ensembleDir: string,
+  config: Config,
+  backend: string,
+): EnsembleSummary | undefined {
+  if (missingMembers(ensembleDir, config.rewardModel.members).length > 0) return undefined;
   const metrics = Array.from({ length: config.rewardModel.members }, (_, m) =>
     readMemberMetrics(ensembleDir, m),
   );
@@ -103,7 +118,7 @@ export function summarizeEnsemble(ensembleDir: string, config: Config, backend: 
     );
   }
   const accuracies = metrics.map((m) => m.testAccuracy);
-  writeJsonAtomic(join(ensembleDir, "summary.json"), {
+  const summary: EnsembleSummary = {
     backend,
     head: config.rewardModel.head,
     featureDimension: config.features.dimension,
@@ -116,8 +131,9 @@ export function summarizeEnsemble(ensembleDir: string, config: Config, backend: 
       max: Math.max(...accuracies),
     },
     members: metrics.map(({ pairs, dropped, ...member }) => member),
-  });
-  return true;
+  };
+  writeJsonAtomic(join(ensembleDir, "summary.json"), summary);
+  return summary;
 }
 
 /**

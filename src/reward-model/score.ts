@@ -1,5 +1,8 @@
 import * as tf from "@tensorflow/tfjs-core";
-import type { SparseRow } from "../features/hashing.js";
+import type { FeaturesConfig } from "../config/schema.js";
+import type { CandidateSet, PreferencePair } from "../data/types.js";
+import { featurize, type SparseRow } from "../features/hashing.js";
+import { featurizePairs } from "../features/pairs.js";
 import { type RowPool, rowPoolOf } from "../features/pool.js";
 import { createBatchBuilder } from "./batch.js";
 import { bradleyTerryLosses, type GroupTensors, scoreSharedRows, uploadBatch } from "./heads.js";
@@ -72,14 +75,6 @@ export function scoreMembers(members: HeadParams[], rows: SparseRow[]): Float32A
   return scores;
 }
 
-/** Fraction of pairs ranked right: margin > 0 counts 1, a tie (margin = 0) counts ½. */
-export function pairAccuracy(margins: ArrayLike<number>): number {
-  if (margins.length === 0) return Number.NaN;
-  let correct = 0;
-  for (let i = 0; i < margins.length; i++) correct += margins[i] > 0 ? 1 : margins[i] === 0 ? 0.5 : 0;
-  return correct / margins.length;
-}
-
 /** Mean Bradley-Terry loss over pairs with these margins (no L2 term); NaN for no pairs. */
 export function meanPairLoss(margins: Float32Array): number {
   if (margins.length === 0) return Number.NaN;
@@ -87,4 +82,35 @@ export function meanPairLoss(margins: Float32Array): number {
   const value = loss.dataSync()[0];
   loss.dispose();
   return value;
+}
+
+/** Every member's raw rewards on both responses of each pair: chosen[m][p], rejected[m][p]. */
+export function scorePairs(
+  members: HeadParams[],
+  pairs: PreferencePair[],
+  features: FeaturesConfig,
+): { chosen: Float64Array[]; rejected: Float64Array[] } {
+  const rows = featurizePairs(pairs, features);
+  const scores = scoreMembers(members, [...rows.chosen, ...rows.rejected]);
+  return {
+    chosen: scores.map((s) => Float64Array.from(s.subarray(0, pairs.length))),
+    rejected: scores.map((s) => Float64Array.from(s.subarray(pairs.length))),
+  };
+}
+
+/** Every member's raw reward of every candidate of each set: result[set][member][candidate]. */
+export function scoreCandidateSets(
+  members: HeadParams[],
+  sets: CandidateSet[],
+  features: FeaturesConfig,
+): number[][][] {
+  const rows = sets.flatMap((set) => set.candidates.map((c) => featurize(set.prompt, c.text, features)));
+  const scores = scoreMembers(members, rows);
+  let offset = 0;
+  return sets.map((set) => {
+    const k = set.candidates.length;
+    const perMember = scores.map((s) => Array.from(s.subarray(offset, offset + k)));
+    offset += k;
+    return perMember;
+  });
 }

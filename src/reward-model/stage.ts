@@ -1,24 +1,30 @@
 import { rmSync } from "node:fs";
-import { availableParallelism } from "node:os";
-import type { Config } from "../config/schema.js";
 import type { Dataset } from "../data/types.js";
-import { UserError } from "../runtime/errors.js";
+import {
+  loadTrainingData,
+  splitSizes,
+  type TrainingData,
+  trainingDataFromDataset,
+} from "../features/training-data.js";
+import { startWorkers } from "../jobs/pool.js";
+import { runScheduled } from "../jobs/schedule.js";
+import { type JobPlan, shardItems } from "../jobs/shard.js";
+import type { RunContext } from "../run/folder.js";
+import { type Stage, stageDir } from "../run/stage.js";
 import { createProgress } from "../runtime/progress.js";
-import { type RunContext, runStage, stageDir } from "../runtime/run.js";
 import { dataFingerprint, loadCheckpoint, removeCheckpoint } from "./checkpoint.js";
 import {
+  type EnsembleSummary,
   type MemberMetrics,
   memberDir,
   memberFinished,
   memberSeeds,
+  missingMembers,
   readMemberMetrics,
   summarizeEnsemble,
 } from "./ensemble.js";
-import { type MemberPlan, runGroup, type TrainingEvent, type TrainingJob } from "./job.js";
-import { trainScheduled } from "./schedule.js";
-import { parseInteger, resolveShard, type Shard, shardMembers } from "./shard.js";
-import { loadTrainingData, splitSizes, type TrainingData, trainingDataFromDataset } from "./training-data.js";
-import { startWorkers } from "./workers.js";
+import { localGroup, type MemberPlan, runGroup, type TrainingEvent, type TrainingJob } from "./job.js";
+import { rewardModelsSection, rewardModelsTable } from "./report.js";
 
 /** A group holds at most this many parameters (×3 with Adam's moments): ~100 MB of backend memory. */
 const MAX_GROUP_PARAMETERS = 1 << 23;
@@ -119,7 +125,14 @@ export async function trainMembers(
   const plans = pendingPlans(ctx, ensembleDir, members, 0);
   if (plans.length === 0) return;
   const workers = Math.min(jobs, plans.length) - 1;
-  const pool = workers > 0 ? startWorkers(workers, ctx.backend) : undefined;
+  const pool =
+    workers > 0
+      ? startWorkers<TrainingJob, MemberPlan[], TrainingEvent>(
+          workers,
+          new URL("./worker-tasks.js", import.meta.url),
+          ctx.backend,
+        )
+      : undefined;
   try {
     const data = await load();
     ctx.logger.info(
@@ -131,7 +144,7 @@ export async function trainMembers(
     const { groups, epochs } = planGroups(job, plans);
     const progress = trainingProgress(ctx, epochs);
     try {
-      await trainScheduled(job, groups, pool, progress.emit);
+      await runScheduled(pool, job, groups, (plans) => localGroup(job, plans, progress.emit), progress.emit);
     } finally {
       progress.stop();
     }
@@ -164,40 +177,6 @@ export function trainEnsemble(
   return all.map((m) => readMemberMetrics(ensembleDir, m));
 }
 
-/** How `align train-rm` runs: how many worker threads, and which shard. */
-export interface TrainRmPlan {
-  jobs: number;
-  shard?: Shard;
-}
-
-export interface TrainRmFlags {
-  force: boolean;
-  resume?: boolean;
-  jobs?: string;
-  shard?: string;
-  shardCount?: string;
-}
-
-/**
- * Checks train-rm's flags before anything is written. Every call resumes what an interrupted one left
- * (DESIGN: an interrupted stage resumes), so --resume only says so explicitly, and refuses --force.
- */
-export function trainRmPlan(flags: TrainRmFlags, config: Config, env: NodeJS.ProcessEnv): TrainRmPlan {
-  if (flags.resume && flags.force) {
-    throw new UserError("--resume continues the run in --out and --force starts it over: pass one of them");
-  }
-  const jobs = flags.jobs === undefined ? availableParallelism() : parseInteger(flags.jobs, "--jobs", 1);
-  const count =
-    flags.shardCount === undefined
-      ? config.rewardModel.shardCount
-      : parseInteger(flags.shardCount, "--shard-count", 1);
-  const shard = resolveShard(flags.shard, count, env);
-  if (shard !== undefined && count !== undefined && shard.count !== count) {
-    throw new UserError(`${shard.from} says ${shard.count} shards, but the shard count is ${count}`);
-  }
-  return { jobs, shard };
-}
-
 /**
  * `align train-rm`: trains this process's members (all, or its shard's) into the run's reward-models
  * folder, with `jobs` worker threads, resuming what an interrupted call left: finished members are
@@ -205,26 +184,33 @@ export function trainRmPlan(flags: TrainRmFlags, config: Config, env: NodeJS.Pro
  * does). The stage completes, with summary.json, when every member of the ensemble is finished,
  * whichever process finishes last.
  */
-export async function trainRewardModels(ctx: RunContext, plan: TrainRmPlan): Promise<void> {
+async function trainRewardModels(ctx: RunContext, plan: JobPlan): Promise<EnsembleSummary | undefined> {
   const { config, logger } = ctx;
   const dir = stageDir(ctx, "reward-models");
-  await runStage(ctx, "reward-models", async () => {
-    const own = shardMembers(config.rewardModel.members, plan.shard);
-    if (plan.shard !== undefined) {
-      const { index, count, from } = plan.shard;
-      logger.info({ shard: plan.shard }, `shard ${index}/${count} (${from}): member(s) ${own.join(", ")}`);
-    }
-    await trainMembers(ctx, () => loadTrainingData(config), dir, own, plan.jobs);
-    const complete = summarizeEnsemble(dir, config, ctx.backend);
-    if (!complete) {
-      const missing = Array.from({ length: config.rewardModel.members }, (_, m) => m).filter(
-        (m) => !memberFinished(dir, m),
-      );
-      logger.info(
-        { missing },
-        `reward-models: member(s) ${missing.join(", ")} still to come from other shards`,
-      );
-    }
-    return complete;
-  });
+  const own = shardItems(config.rewardModel.members, plan.shard);
+  if (plan.shard !== undefined) {
+    const { index, count, from } = plan.shard;
+    logger.info({ shard: plan.shard }, `shard ${index}/${count} (${from}): member(s) ${own.join(", ")}`);
+  }
+  await trainMembers(ctx, () => loadTrainingData(config), dir, own, plan.jobs);
+  const summary = summarizeEnsemble(dir, config, ctx.backend);
+  if (summary === undefined) {
+    const missing = missingMembers(dir, config.rewardModel.members);
+    logger.info(
+      { missing },
+      `reward-models: member(s) ${missing.join(", ")} still to come from other shards`,
+    );
+  }
+  return summary;
 }
+
+export const trainRmStage: Stage<EnsembleSummary> = {
+  name: "train-rm",
+  folder: "reward-models",
+  description: "train N independent reward models on a preference dataset",
+  summaryFile: "summary.json",
+  needs: [],
+  run: (ctx, request) => trainRewardModels(ctx, request.plan),
+  table: rewardModelsTable,
+  section: rewardModelsSection,
+};

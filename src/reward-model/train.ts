@@ -1,6 +1,9 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { RewardModelConfig } from "../config/schema.js";
+import type { TrainingData } from "../features/training-data.js";
+import { UserError } from "../runtime/errors.js";
 import { createRng, deriveSeed, permutation } from "../runtime/random.js";
+import { pairAccuracy } from "./accuracy.js";
 import { type AdamSlot, adamStep } from "./adam.js";
 import { createBatchBuilder } from "./batch.js";
 import {
@@ -20,8 +23,7 @@ import {
   unstackArrays,
   withArrays,
 } from "./params.js";
-import { groupRewards, meanPairLoss, pairAccuracy } from "./score.js";
-import type { TrainingData } from "./training-data.js";
+import { groupRewards, meanPairLoss } from "./score.js";
 
 /** Seeds that make a member differ from the others; everything else is shared. */
 export interface MemberSeeds {
@@ -37,8 +39,9 @@ export interface EpochRecord {
   validationAccuracy: number;
 }
 
-export class TrainingDivergedError extends Error {
-  override readonly name = "TrainingDivergedError";
+/** Training hit NaN or Infinity: the user's settings (learning rate, data) are at fault, so it is a user error. */
+export class TrainingDivergedError extends UserError {
+  override readonly name: string = "TrainingDivergedError";
 }
 
 /** Everything that changes while a member trains: restoring it resumes training exactly where it stopped. */

@@ -1,7 +1,7 @@
 import type { SimulateConfig } from "../config/schema.js";
 import { klTiltedBetaGuess, matchKlBudget, varianceAwareBetaGuess } from "../optimize/budget.js";
 import { ensembleVariance } from "../optimize/estimates.js";
-import { promptImprovement } from "../optimize/evaluate.js";
+import { isWorse, promptImprovement, rewardScale } from "../optimize/evaluate.js";
 import { solveKlTilted, solveVarianceAware } from "../optimize/policy.js";
 import { createRng, deriveSeed } from "../runtime/random.js";
 import { standardRisk, varianceAwareRisk, varianceAwareRiskUnconstrained } from "./closed-form.js";
@@ -131,7 +131,7 @@ function tally(
 ): void {
   const match = matchKlBudget(solve, pi0, epsilon, { betaStart, relativeTolerance: RELATIVE_TOLERANCE });
   const delta = promptImprovement(match.pi, pi0, instance.rStar);
-  if (delta < 0) into.worse++;
+  if (isWorse(delta, rewardScale(instance.rStar))) into.worse++;
   into.improvement += delta;
   into.kl += match.kl;
   if (!match.reached) into.unreached++;

@@ -2,12 +2,12 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { dataDir } from "../../src/config/load.js";
 import { configSchema } from "../../src/config/schema.js";
 import { readAlpacaEvalSets } from "../../src/data/alpaca-eval.js";
 import { readHhRlhfPairs } from "../../src/data/hh-rlhf.js";
 import { loadDataset } from "../../src/data/load.js";
 import { collectRecords } from "../../src/data/records.js";
+import { dataDir } from "../../src/runtime/paths.js";
 
 const total = (dropped: Record<string, number>) => Object.values(dropped).reduce((a, b) => a + b, 0);
 

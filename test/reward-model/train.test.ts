@@ -6,6 +6,7 @@ import { test } from "node:test";
 import { loadConfig } from "../../src/config/load.js";
 import type { Config } from "../../src/config/schema.js";
 import { loadDataset } from "../../src/data/load.js";
+import { trainingDataFromDataset } from "../../src/features/training-data.js";
 import { dataFingerprint, loadCheckpoint, saveCheckpoint } from "../../src/reward-model/checkpoint.js";
 import { memberSeeds } from "../../src/reward-model/ensemble.js";
 import {
@@ -14,7 +15,6 @@ import {
   TrainingDivergedError,
   trainGroup,
 } from "../../src/reward-model/train.js";
-import { trainingDataFromDataset } from "../../src/reward-model/training-data.js";
 import { initBackend } from "../../src/runtime/backend.js";
 
 await initBackend("wasm");

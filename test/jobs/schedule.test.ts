@@ -5,12 +5,18 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { loadConfig } from "../../src/config/load.js";
 import { loadDataset } from "../../src/data/load.js";
+import { trainingDataFromDataset } from "../../src/features/training-data.js";
+import type { WorkerPool } from "../../src/jobs/pool.js";
+import { runScheduled } from "../../src/jobs/schedule.js";
 import { dataFingerprint } from "../../src/reward-model/checkpoint.js";
 import { memberSeeds } from "../../src/reward-model/ensemble.js";
-import { type MemberPlan, runGroup, type TrainingJob } from "../../src/reward-model/job.js";
-import { trainScheduled } from "../../src/reward-model/schedule.js";
-import { trainingDataFromDataset } from "../../src/reward-model/training-data.js";
-import type { WorkerPool } from "../../src/reward-model/workers.js";
+import {
+  localGroup,
+  type MemberPlan,
+  runGroup,
+  type TrainingEvent,
+  type TrainingJob,
+} from "../../src/reward-model/job.js";
 import { initBackend } from "../../src/runtime/backend.js";
 
 await initBackend("wasm");
@@ -34,8 +40,10 @@ function jobIn(ensembleDir: string): TrainingJob {
 }
 
 /** A stand-in for the worker pool: one worker, idle whenever asked, that trains what it is given at once. */
-function inlinePool(job: TrainingJob, given: MemberPlan[][]): WorkerPool {
-  let emit: Parameters<WorkerPool["start"]>[1] = () => {};
+type Pool = WorkerPool<TrainingJob, MemberPlan[], TrainingEvent>;
+
+function inlinePool(job: TrainingJob, given: MemberPlan[][]): Pool {
+  let emit: Parameters<Pool["start"]>[1] = () => {};
   return {
     size: 1,
     start(_, onEvent, changed) {
@@ -72,7 +80,14 @@ test("groups handed to workers, whole or split off mid-training, train into the 
   const events: string[] = [];
   const emit = (event: { type: string }) => events.push(event.type);
   // With no minimum, this thread shares its group at its first pause whatever is left.
-  await trainScheduled(job, [plans.slice(0, 3), plans.slice(3)], inlinePool(job, given), emit, 0);
+  await runScheduled(
+    inlinePool(job, given),
+    job,
+    [plans.slice(0, 3), plans.slice(3)],
+    (group) => localGroup(job, group, emit),
+    emit,
+    0,
+  );
   assert.deepEqual(
     given.map((group) => group.map((p) => p.member)),
     [

@@ -1,6 +1,7 @@
-/** The disagreement study as a short plain-text table for stdout. */
+/** The disagreement study as a plain-text table for the terminal and as its report section. */
 
-import { formatNumber, textTable } from "../runtime/table.js";
+import type { SectionView } from "../run/stage.js";
+import { formatNumber, markdownTable, textTable } from "../runtime/table.js";
 import type { DisagreementMetrics } from "./stats.js";
 
 /** Rows of statistic, basis and value; the first row is the header. */
@@ -46,4 +47,17 @@ export function summaryRows(metrics: DisagreementMetrics): string[][] {
 export function summaryTable(metrics: DisagreementMetrics): string {
   const header = `Reward-model disagreement: ${metrics.members} members, ${metrics.pairs} pairs, ${metrics.prompts} prompts (std: n-1)`;
   return `${header}\n${textTable(summaryRows(metrics))}`;
+}
+
+/** The disagreement section of the report. */
+export function disagreementSection(d: DisagreementMetrics, view: SectionView): string {
+  const [header, ...rows] = summaryRows(d);
+  return [
+    "## Disagreement between reward models (claim 1)",
+    `${d.members} members on ${d.pairs} held-out pairs (${d.prompts} prompts). Margins are the same on raw and ` +
+      "per-prompt-centred rewards; correlations use centred rewards, since Bradley-Terry rewards are defined only up to a shift.",
+    markdownTable(header, rows),
+    `Regenerate: \`${view.regenerate}\``,
+    view.plots.map((p) => `![${p}](${p})`).join("\n\n"),
+  ].join("\n\n");
 }

@@ -1,14 +1,10 @@
 import type { Config, FeaturesConfig } from "../config/schema.js";
-import { readCsvPairs } from "../data/csv.js";
-import { readHhRlhfPairs } from "../data/hh-rlhf.js";
-import { readJsonlPairs } from "../data/jsonl.js";
-import { loadDataset } from "../data/load.js";
+import { checkSplits, loadDataset, pairFileSources, pairReader } from "../data/load.js";
 import { collectRecords } from "../data/records.js";
 import { assignSplits, SPLITS } from "../data/split.js";
-import type { Dataset, LineRecord, PreferencePair, Split } from "../data/types.js";
-import { featurize } from "../features/hashing.js";
-import { createRowPoolBuilder, type RowPool } from "../features/pool.js";
-import { UserError } from "../runtime/errors.js";
+import type { Dataset, LineRecord, Split } from "../data/types.js";
+import { featurize } from "./hashing.js";
+import { createRowPoolBuilder, type RowPool } from "./pool.js";
 
 /**
  * What reward-model training needs of a dataset: the feature rows of every pair (pair p's chosen
@@ -43,12 +39,6 @@ export function trainingDataFromDataset(dataset: Dataset, features: FeaturesConf
   return { pool: builder.seal(), splits, dropped: dataset.dropped, source: dataset.source };
 }
 
-function pairReader(config: Config, path: string): AsyncIterable<LineRecord<PreferencePair>> {
-  if (config.data.source === "hh-rlhf") return readHhRlhfPairs(path);
-  if (config.data.source === "csv") return readCsvPairs(path, config.data.csv);
-  return readJsonlPairs(path);
-}
-
 /**
  * Loads the data for training. Pair files (jsonl, hh-rlhf, csv) stream: each pair is featurised as it
  * is read and its text dropped, keeping only its id (for the duplicate check) and its prompt (splits
@@ -56,7 +46,7 @@ function pairReader(config: Config, path: string): AsyncIterable<LineRecord<Pref
  */
 export async function loadTrainingData(config: Config): Promise<TrainingData> {
   const { data, features } = config;
-  if (!["jsonl", "hh-rlhf", "csv"].includes(data.source) || data.path === undefined) {
+  if (!pairFileSources.includes(data.source) || data.path === undefined) {
     return trainingDataFromDataset(await loadDataset(data, config.seed), features);
   }
   const path = data.path;
@@ -64,7 +54,7 @@ export async function loadTrainingData(config: Config): Promise<TrainingData> {
   const promptIds = new Map<string, number>();
   let promptOfPair = new Int32Array(1024);
   async function* featurised(): AsyncGenerator<LineRecord<{ id: string }>> {
-    for await (const record of pairReader(config, path)) {
+    for await (const record of pairReader(data, path)) {
       if ("dropped" in record) {
         yield record;
         continue;
@@ -96,13 +86,8 @@ export async function loadTrainingData(config: Config): Promise<TrainingData> {
     const members: number[] = [];
     for (let p = 0; p < pairs; p++) if (splitOfPrompt[promptOfPair[p]] === split) members.push(p);
     splits[split] = Int32Array.from(members);
-    if (data.splits[split] > 0 && members.length === 0) {
-      throw new UserError(
-        `data.splits: the ${split} split has no pairs (${promptIds.size} prompts in all, ${split} fraction ${data.splits[split]}): ` +
-          "use more data (data.maxPairs) or change data.splits",
-      );
-    }
   }
+  checkSplits(splits, data, promptIds.size);
   return {
     pool: builder.seal(),
     splits,

@@ -10,7 +10,7 @@ import { SPLITS } from "../../src/data/split.js";
 import { generateSynthetic } from "../../src/data/synthetic.js";
 import { featurize } from "../../src/features/hashing.js";
 import { poolRow } from "../../src/features/pool.js";
-import { loadTrainingData, trainingDataFromDataset } from "../../src/reward-model/training-data.js";
+import { loadTrainingData, trainingDataFromDataset } from "../../src/features/training-data.js";
 
 const fixtures = join(import.meta.dirname, "../../../test/fixtures/data");
 

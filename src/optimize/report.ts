@@ -1,6 +1,6 @@
-import type { OptimizeSummary } from "../optimize/run.js";
-import { formatNumber as f, textTable } from "../runtime/table.js";
-import type { SimulationSummary } from "../simulate/run.js";
+import type { SectionView } from "../run/stage.js";
+import { formatNumber as f, markdownTable, textTable } from "../runtime/table.js";
+import type { OptimizeSummary } from "./run.js";
 
 /** Per method and KL budget: true improvement, risks and proxy improvement; the first row is the header. */
 export function optimizeRows(summary: OptimizeSummary): string[][] {
@@ -44,30 +44,25 @@ export function comparisonRows(summary: OptimizeSummary): string[][] {
   return rows;
 }
 
-/** Monte-Carlo risk of both methods per budget; the first row is the header. */
-export function simulateRows(s: SimulationSummary): string[][] {
-  const rows = [["KL", "risk standard", "± se", "risk variance-aware", "± se"]];
-  for (const b of s.budgets) {
-    rows.push([
-      String(b.kl),
-      f(b.standard.risk),
-      f(b.standard.standardError),
-      f(b.varianceAware.risk),
-      f(b.varianceAware.standardError),
-    ]);
-  }
-  return rows;
-}
-
-export function closedFormLine(s: SimulationSummary): string {
-  return `closed forms (linearised): standard ${f(s.closedForm.standard)}, variance-aware ${f(s.closedForm.varianceAware)}`;
-}
-
 export function optimizeTable(summary: OptimizeSummary): string {
   return `Policy optimisation at matched KL (Δ = true-reward improvement over the reference policy)\n${textTable(optimizeRows(summary))}`;
 }
 
-export function simulateTable(s: SimulationSummary): string {
-  const title = `Theoretical model: K = ${s.responses}, ${s.instances} instances × ${s.draws} draws`;
-  return [title, textTable(simulateRows(s)), closedFormLine(s)].join("\n");
+/** The optimisation section of the report. */
+export function optimizeSection(o: OptimizeSummary, view: SectionView): string {
+  const [header, ...rows] = optimizeRows(o);
+  const [comparisonHeader, ...comparison] = comparisonRows(o);
+  return [
+    "## Policy optimisation: standard versus variance-aware (claims 2 and 3)",
+    "Δ is the improvement of the policy over the reference policy under the true reward (true-reward units); " +
+      "risk is the fraction of trials with Δ < 0, prompt risk the mean fraction of prompts whose own Δ is negative; " +
+      "CVaR10 the mean of the worst 10% of per-prompt Δ; proxy Δ the same improvement measured by the reward estimate " +
+      "the method optimised (reward-model units, so compare its shape, not its scale, with Δ).",
+    markdownTable(header, rows),
+    comparison.length > 0
+      ? `Standard (std) versus variance-aware (VA) at matched KL:\n\n${markdownTable(comparisonHeader, comparison)}`
+      : "",
+    `Regenerate: \`${view.regenerate}\``,
+    view.plots.map((p) => `![${p}](${p})`).join("\n\n"),
+  ].join("\n\n");
 }

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { parseShard, resolveShard, shardMembers } from "../../src/reward-model/shard.js";
+import { parseShard, resolveShard, shardItems } from "../../src/jobs/shard.js";
 
 test("--shard i/n picks the members m with m mod n = i", () => {
   assert.deepEqual(parseShard("1/3"), { index: 1, count: 3, from: "--shard 1/3" });
-  assert.deepEqual(shardMembers(10, parseShard("1/3")), [1, 4, 7]);
-  assert.deepEqual(shardMembers(4, undefined), [0, 1, 2, 3]);
-  assert.deepEqual(shardMembers(2, parseShard("3/4")), []);
+  assert.deepEqual(shardItems(10, parseShard("1/3")), [1, 4, 7]);
+  assert.deepEqual(shardItems(4, undefined), [0, 1, 2, 3]);
+  assert.deepEqual(shardItems(2, parseShard("3/4")), []);
   for (const bad of ["3/3", "1", "-1/2", "a/b", "1/0"]) assert.throws(() => parseShard(bad), /--shard/, bad);
 });
 

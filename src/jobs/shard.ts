@@ -1,6 +1,6 @@
 import { UserError } from "../runtime/errors.js";
 
-/** One shard of an ensemble: it trains the members m with m mod count = index. */
+/** One shard of a job: it runs the items i (members, trials, sweep points) with i mod count = index. */
 export interface Shard {
   index: number;
   count: number;
@@ -35,10 +35,10 @@ export function parseShard(text: string): Shard {
 }
 
 /**
- * The shard this process trains: --shard i/n; else a SLURM job array (task i of the array's
+ * The shard this process runs: --shard i/n; else a SLURM job array (task i of the array's
  * SLURM_ARRAY_TASK_COUNT, counted from SLURM_ARRAY_TASK_MIN in steps of SLURM_ARRAY_TASK_STEP);
  * else a Kubernetes Indexed Job (JOB_COMPLETION_INDEX, the count from --shard-count or the config's
- * rewardModel.shardCount); else none: the process trains every member.
+ * rewardModel.shardCount); else none: the process runs every item.
  */
 export function resolveShard(
   flag: string | undefined,
@@ -78,8 +78,14 @@ export function resolveShard(
   return undefined;
 }
 
-/** The members a shard trains, or all of them. */
-export function shardMembers(members: number, shard: Shard | undefined): number[] {
-  const all = Array.from({ length: members }, (_, m) => m);
-  return shard === undefined ? all : all.filter((m) => m % shard.count === shard.index);
+/** The items 0..count−1 a shard runs, or all of them. */
+export function shardItems(count: number, shard: Shard | undefined): number[] {
+  const all = Array.from({ length: count }, (_, i) => i);
+  return shard === undefined ? all : all.filter((i) => i % shard.count === shard.index);
+}
+
+/** How a job runs in this process: how many threads (this one included), and which shard. */
+export interface JobPlan {
+  jobs: number;
+  shard?: Shard;
 }

@@ -2,12 +2,12 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
-import { packagePath } from "../config/load.js";
 import type { Config } from "../config/schema.js";
-import { type BackendChoice, initBackend } from "./backend.js";
-import { UserError } from "./errors.js";
-import { writeFileAtomic, writeJsonAtomic } from "./files.js";
-import { createLogger, type Logger } from "./logging.js";
+import { type BackendChoice, initBackend } from "../runtime/backend.js";
+import { UserError } from "../runtime/errors.js";
+import { writeFileAtomic, writeJsonAtomic } from "../runtime/files.js";
+import { createLogger, type Logger } from "../runtime/logging.js";
+import { packagePath } from "../runtime/paths.js";
 
 /** What every stage of a run gets: where to write, the resolved config, a logger, the backend. */
 export interface RunContext {
@@ -75,7 +75,7 @@ function gitCommit(): string | null {
   }
 }
 
-function readJson(path: string): Record<string, unknown> | undefined {
+export function readJson(path: string): Record<string, unknown> | undefined {
   return existsSync(path) ? JSON.parse(readFileSync(path, "utf8")) : undefined;
 }
 
@@ -116,42 +116,4 @@ export async function openRun(options: RunOptions): Promise<RunContext> {
     stages: run.stages ?? {},
   });
   return { out, config: options.config, logger, backend, force: options.force };
-}
-
-export function stageDir(ctx: RunContext, stage: string): string {
-  return join(ctx.out, stage);
-}
-
-export function stageComplete(ctx: RunContext, stage: string): boolean {
-  return existsSync(join(stageDir(ctx, stage), "complete.json"));
-}
-
-/**
- * Runs a stage unless its completion marker says it is done (then it is skipped unless --force).
- * The marker is written last, so an interrupted stage is redone or resumed on the next call.
- * An incremental stage (one that adds to its own results, like optimize) always runs its body.
- * A body that returns false is not finished (a shard whose sibling shards are still running): no marker.
- */
-export async function runStage(
-  ctx: RunContext,
-  stage: string,
-  body: () => Promise<unknown>,
-  incremental = false,
-): Promise<boolean> {
-  const marker = join(stageDir(ctx, stage), "complete.json");
-  if (existsSync(marker) && !ctx.force && !incremental) {
-    ctx.logger.info({ stage }, `${stage}: already complete in ${ctx.out} (pass --force to redo it)`);
-    return false;
-  }
-  rmSync(marker, { force: true });
-  const started = Date.now();
-  if ((await body()) === false) return false;
-  const seconds = (Date.now() - started) / 1000;
-  writeJsonAtomic(marker, { stage, finishedAt: new Date().toISOString(), seconds });
-  const runPath = join(ctx.out, "run.json");
-  const run = readJson(runPath) ?? {};
-  const stages = (run.stages ?? {}) as Record<string, unknown>;
-  writeJsonAtomic(runPath, { ...run, stages: { ...stages, [stage]: { seconds, backend: ctx.backend } } });
-  ctx.logger.info({ stage, seconds }, `${stage}: done in ${seconds.toFixed(1)} s`);
-  return true;
 }

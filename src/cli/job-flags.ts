@@ -1,0 +1,57 @@
+import { availableParallelism } from "node:os";
+import type { Command } from "commander";
+import type { Config } from "../config/schema.js";
+import { type JobPlan, parseInteger, resolveShard } from "../jobs/shard.js";
+import { UserError } from "../runtime/errors.js";
+
+export interface JobFlags {
+  force: boolean;
+  resume?: boolean;
+  jobs?: string;
+  shard?: string;
+  shardCount?: string;
+}
+
+/** The flags of a command whose stage runs as a job: threads, shard, resume. */
+export function withJobFlags(command: Command): Command {
+  return command
+    .option(
+      "--jobs <n>",
+      "threads training members in parallel, this one included (default: the number of cores)",
+    )
+    .option("--shard <i/n>", "train only the members m with m mod n = i (default: from SLURM or Kubernetes)")
+    .option(
+      "--shard-count <n>",
+      "shard count of a Kubernetes Indexed Job (the index is JOB_COMPLETION_INDEX)",
+    )
+    .option(
+      "--resume",
+      "continue the interrupted run in --out: finished members are kept, unfinished ones restart from " +
+        "their last epoch checkpoint (a plain rerun resumes too; --resume says so and refuses --force)",
+    );
+}
+
+/** Every core, no shard: how `reproduce` runs a job, in one process whatever the environment. */
+export function wholeJob(): JobPlan {
+  return { jobs: availableParallelism() };
+}
+
+/**
+ * Checks a job's flags before anything is written. Every call resumes what an interrupted one left
+ * (DESIGN: an interrupted stage resumes), so --resume only says so explicitly, and refuses --force.
+ */
+export function jobPlan(flags: JobFlags, config: Config, env: NodeJS.ProcessEnv): JobPlan {
+  if (flags.resume && flags.force) {
+    throw new UserError("--resume continues the run in --out and --force starts it over: pass one of them");
+  }
+  const jobs = flags.jobs === undefined ? availableParallelism() : parseInteger(flags.jobs, "--jobs", 1);
+  const count =
+    flags.shardCount === undefined
+      ? config.rewardModel.shardCount
+      : parseInteger(flags.shardCount, "--shard-count", 1);
+  const shard = resolveShard(flags.shard, count, env);
+  if (shard !== undefined && count !== undefined && shard.count !== count) {
+    throw new UserError(`${shard.from} says ${shard.count} shards, but the shard count is ${count}`);
+  }
+  return { jobs, shard };
+}
