@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { loadConfig, packagePath } from "../config/load.js";
 import { methodNames } from "../config/schema.js";
+import { type Claim, intervalPhrase, verdictTally } from "../report/claims.js";
 import { writeReport } from "../report/stage.js";
 import { trainRewardModels, trainRmPlan } from "../reward-model/stage.js";
 import { openRun } from "../runtime/run.js";
@@ -35,23 +36,34 @@ export async function reproduce(options: CommonOptions): Promise<string[]> {
     if (stage === "optimize") print(await optimizeStage(ctx, dataset, [...methodNames]));
     if (stage === "simulate") print(await simulateStage(ctx));
   }
-  const { claims, path } = writeReport(ctx.out, config.report.disagreementThreshold);
+  const { claims, path } = writeReport(ctx.out, config.report);
+  const required = (c: Claim) => config.report.requiredClaims.includes(c.id);
   for (const claim of claims) {
-    const verdict = claim.holds === null ? "not measured" : claim.holds ? "holds" : "DOES NOT HOLD";
-    const required = config.report.requiredClaims.includes(claim.id) ? " (required)" : "";
-    console.log(`${claim.id}${required}: ${verdict}: ${claim.measured}`);
+    const verdict = claim.verdict === "does not hold" ? "DOES NOT HOLD" : claim.verdict;
+    const interval = intervalPhrase(claim);
+    console.log(
+      `${claim.id}${required(claim) ? " (required)" : ""}: ${verdict}` +
+        (interval ? ` — ${interval}` : "") +
+        (claim.reason ? `\n    why: ${claim.reason}` : "") +
+        `\n    ${claim.measured}`,
+    );
   }
+  console.log(`\n${verdictTally(claims)}`);
   console.log(`\nreport: ${path}\n        ${path.replace(/\.md$/, ".html")}`);
-  const failed = claims
-    .filter((c) => config.report.requiredClaims.includes(c.id) && c.holds !== true)
-    .map((c) => c.id);
-  if (failed.length > 0) console.error(`align: required claim(s) not holding: ${failed.join(", ")}`);
+  const ids = (verdict: Claim["verdict"]) =>
+    claims.filter((c) => required(c) && c.verdict === verdict).map((c) => c.id);
+  for (const verdict of ["inconclusive", "not measured"] as const) {
+    if (ids(verdict).length > 0)
+      console.error(`align: required claim(s) ${verdict} (not a failure): ${ids(verdict).join(", ")}`);
+  }
+  const failed = ids("does not hold");
+  if (failed.length > 0) console.error(`align: required claim(s) that do not hold: ${failed.join(", ")}`);
   return failed;
 }
 
 /** `align report`: rebuilds the report from the run folder's own metrics and config. */
 export function reportCommand(out: string): void {
   const config = loadConfig(resolve(out, "config.yaml"));
-  const { path } = writeReport(resolve(out), config.report.disagreementThreshold);
+  const { path } = writeReport(resolve(out), config.report);
   console.log(`report: ${path}`);
 }

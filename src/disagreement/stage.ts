@@ -22,7 +22,11 @@ export async function runDisagreement(ctx: RunContext, dataset: Dataset): Promis
       prompts: pairs.map((p) => p.prompt),
       ...scores,
     },
-    { examples: config.disagreement.examples, seed: config.seed },
+    {
+      examples: config.disagreement.examples,
+      seed: config.seed,
+      resamples: config.report.bootstrapResamples,
+    },
   );
   const dir = stageDir(ctx, "disagreement");
   writeJsonAtomic(join(dir, "metrics.json"), metrics);

@@ -83,14 +83,39 @@ export function bootstrapTable(
   statistic: (rows: Int32Array, columns: Int32Array) => number,
   options: BootstrapOptions,
 ): Interval {
+  return bootstrapTables([rows], columns, (r, c) => [statistic(r[0], c)], options)[0];
+}
+
+/**
+ * Several statistics from the same two-way resamples of one or more tables that share their columns
+ * (prompts). Each table's rows (trials) are resampled on their own, except that tables of the same row
+ * count are paired when `pairedRows` (row t of each is the same trial, e.g. the same reward model):
+ * then one draw serves them all. `statistic` returns one value per interval.
+ */
+export function bootstrapTables(
+  rowCounts: readonly number[],
+  columns: number,
+  statistic: (rows: Int32Array[], columns: Int32Array) => number[],
+  options: BootstrapOptions & { pairedRows?: boolean },
+): Interval[] {
   const rng = createRng(options.seed);
-  const replicates = new Float64Array(options.resamples);
-  const allRows = identity(rows);
+  const original = rowCounts.map(identity);
+  const estimates = statistic(original, identity(columns));
+  const replicates = estimates.map(() => new Float64Array(options.resamples));
   for (let b = 0; b < options.resamples; b++) {
-    const r = rows > 1 ? resample(rows, rng) : allRows;
-    replicates[b] = statistic(r, resample(columns, rng));
+    const drawn = new Map<number, Int32Array>();
+    const rows = rowCounts.map((n, t) => {
+      if (n <= 1) return original[t];
+      const shared = options.pairedRows === true ? drawn.get(n) : undefined;
+      const draw = shared ?? resample(n, rng);
+      drawn.set(n, draw);
+      return draw;
+    });
+    statistic(rows, resample(columns, rng)).forEach((value, i) => {
+      replicates[i][b] = value;
+    });
   }
-  return percentileInterval(statistic(allRows, identity(columns)), replicates);
+  return estimates.map((estimate, i) => percentileInterval(estimate, replicates[i]));
 }
 
 /** Mean of values[i] over the given indices. */
