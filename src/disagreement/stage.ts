@@ -40,6 +40,7 @@ export async function runDisagreement(ctx: RunContext, dataset: Dataset): Promis
       ),
     ),
   );
-  for (const [name, spec] of Object.entries(disagreementPlots(metrics))) await writePlot(dir, name, spec);
+  for (const [name, spec] of Object.entries(disagreementPlots(metrics, config.report.chanceAccuracy)))
+    await writePlot(dir, name, spec);
   return summaryTable(metrics);
 }

@@ -80,7 +80,13 @@ test("the plots carry the study's numbers", () => {
   assert.deepEqual(accuracy.layer.at(-1).data.values, [
     { label: "mean of members", value: metrics.accuracy.mean },
     { label: "ensemble-mean reward", value: metrics.accuracy.ensemble },
+    { label: "chance", value: 0.5 },
   ]);
+  // Error bars: each member's 95% interval.
+  assert.deepEqual(
+    accuracy.data.values.map((bar: { lo: number; hi: number }) => [bar.lo, bar.hi]),
+    metrics.intervals.accuracyPerMember.map((i) => [i.lo, i.hi]),
+  );
 });
 
 test("plots survive a JSON round trip that turns undefined statistics into null", async () => {
