@@ -6,6 +6,7 @@ import { type TrainRmFlags, trainRewardModels, trainRmPlan } from "../reward-mod
 import { TrainingDivergedError } from "../reward-model/train.js";
 import { UserError } from "../runtime/errors.js";
 import { packageVersions } from "../runtime/run.js";
+import { compareCommand } from "./compare.js";
 import {
   type CommonOptions,
   chooseMethods,
@@ -108,6 +109,13 @@ function buildProgram(): Command {
     .description("rebuild report.md, report.html and claims.json from the metrics in a run folder")
     .requiredOption("-o, --out <dir>", "run folder")
     .action((options: { out: string }) => reportCommand(options.out));
+
+  program
+    .command("compare")
+    .description("run folders side by side: config differences, every claim with its interval, key metrics")
+    .argument("<dirs...>", "run folders (at least two)")
+    .option("--html <file>", "HTML page to write", "compare.html")
+    .action((dirs: string[], options: { html: string }) => compareCommand(dirs, options.html));
 
   const data = program.command("data").description("inspect and export datasets");
   data
