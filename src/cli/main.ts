@@ -16,6 +16,9 @@ import {
 } from "./options.js";
 import { defaultConfigPath, reportCommand, reproduce } from "./reproduce.js";
 import { datasetLoader, disagreementStage, optimizeStage, simulateStage } from "./stages.js";
+import { type SweepOptions, sweepCommand } from "./sweep.js";
+
+const collectGrid = (value: string, previous: string[]) => [...previous, value];
 
 /** Exit code of `reproduce --check` when a required claim does not hold (1 is for bugs, 2 for user errors). */
 export const EXIT_CLAIM_FAILED = 3;
@@ -116,6 +119,21 @@ function buildProgram(): Command {
     .argument("<dirs...>", "run folders (at least two)")
     .option("--html <file>", "HTML page to write", "compare.html")
     .action((dirs: string[], options: { html: string }) => compareCommand(dirs, options.html));
+
+  withRunOptions(
+    program
+      .command("sweep")
+      .description("run the config at every grid point and seed, then tabulate and plot each claim's effect")
+      .option(
+        "--grid <key=v1,v2>",
+        "a config key and its values (repeatable: every combination)",
+        collectGrid,
+        [],
+      )
+      .option("--seeds <n>", "seeds per point: seed, seed + 1, ...", "1")
+      .option("--shard <i/n>", "run only the points p with p mod n = i"),
+    "sweep folder: one run folder per point under points/, the table and plots beside",
+  ).action((options: SweepOptions) => sweepCommand(options));
 
   const data = program.command("data").description("inspect and export datasets");
   data

@@ -1,10 +1,10 @@
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { loadConfig, packagePath } from "../config/load.js";
 import { methodNames } from "../config/schema.js";
 import { type Claim, intervalPhrase, verdictTally } from "../report/claims.js";
 import { writeReport } from "../report/stage.js";
 import { trainRewardModels, trainRmPlan } from "../reward-model/stage.js";
-import { openRun } from "../runtime/run.js";
+import { openRun, type RunContext } from "../runtime/run.js";
 import type { CommonOptions } from "./options.js";
 import { datasetLoader, disagreementStage, optimizeStage, simulateStage } from "./stages.js";
 
@@ -27,16 +27,8 @@ export async function reproduce(options: CommonOptions): Promise<string[]> {
     force: options.force,
     command: "reproduce",
   });
-  const dataset = datasetLoader(ctx);
-  const print = (text: string) => text && console.log(`${text}\n`);
-  for (const stage of config.stages) {
-    // Every core, and no shard: reproduce runs the whole study in one process whatever the environment.
-    if (stage === "train-rm") await trainRewardModels(ctx, trainRmPlan({ force: options.force }, config, {}));
-    if (stage === "disagreement") print(await disagreementStage(ctx, dataset));
-    if (stage === "optimize") print(await optimizeStage(ctx, dataset, [...methodNames]));
-    if (stage === "simulate") print(await simulateStage(ctx));
-  }
-  const { claims, path } = writeReport(ctx.out, config.report);
+  const claims = await runStudy(ctx, options.force, (text) => text && console.log(`${text}\n`));
+  const path = join(ctx.out, "report.md");
   const required = (c: Claim) => config.report.requiredClaims.includes(c.id);
   for (const claim of claims) {
     const verdict = claim.verdict === "does not hold" ? "DOES NOT HOLD" : claim.verdict;
@@ -59,6 +51,27 @@ export async function reproduce(options: CommonOptions): Promise<string[]> {
   const failed = ids("does not hold");
   if (failed.length > 0) console.error(`align: required claim(s) that do not hold: ${failed.join(", ")}`);
   return failed;
+}
+
+/**
+ * The config's stages in pipeline order (each skipped when already complete), then the report; `print`
+ * gets each stage's summary table. Returns the claims. A sweep point is one call of this.
+ */
+export async function runStudy(
+  ctx: RunContext,
+  force: boolean,
+  print: (text: string) => void = () => {},
+): Promise<Claim[]> {
+  const { config } = ctx;
+  const dataset = datasetLoader(ctx);
+  for (const stage of config.stages) {
+    // Every core, and no shard: a study runs whole in one process whatever the environment.
+    if (stage === "train-rm") await trainRewardModels(ctx, trainRmPlan({ force }, config, {}));
+    if (stage === "disagreement") print(await disagreementStage(ctx, dataset));
+    if (stage === "optimize") print(await optimizeStage(ctx, dataset, [...methodNames]));
+    if (stage === "simulate") print(await simulateStage(ctx));
+  }
+  return writeReport(ctx.out, config.report).claims;
 }
 
 /** `align report`: rebuilds the report from the run folder's own metrics and config. */
