@@ -9,7 +9,17 @@ const json = (path: string) => JSON.parse(readFileSync(path, "utf8"));
 test("--help lists every subcommand with a description", () => {
   const { status, stdout } = align("--help");
   assert.equal(status, 0);
-  for (const command of ["train-rm", "disagreement", "optimize", "simulate", "reproduce", "report", "data"]) {
+  for (const command of [
+    "train-rm",
+    "disagreement",
+    "optimize",
+    "simulate",
+    "reproduce",
+    "report",
+    "compare",
+    "sweep",
+    "data",
+  ]) {
     assert.match(stdout, new RegExp(`\\n  ${command}\\b.*\\S`), command);
   }
   const sub = align("optimize", "--help");
