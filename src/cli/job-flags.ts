@@ -1,11 +1,10 @@
 import { availableParallelism } from "node:os";
 import type { Command } from "commander";
-import type { Config } from "../config/schema.js";
 import { type JobPlan, parseInteger, resolveShard } from "../jobs/shard.js";
 import { UserError } from "../runtime/errors.js";
 
 export interface JobFlags {
-  force: boolean;
+  force?: boolean;
   resume?: boolean;
   jobs?: string;
   shard?: string;
@@ -40,15 +39,17 @@ export function wholeJob(): JobPlan {
  * Checks a job's flags before anything is written. Every call resumes what an interrupted one left
  * (DESIGN: an interrupted stage resumes), so --resume only says so explicitly, and refuses --force.
  */
-export function jobPlan(flags: JobFlags, config: Config, env: NodeJS.ProcessEnv): JobPlan {
+export function jobPlan(
+  flags: JobFlags,
+  configuredShards: number | undefined,
+  env: NodeJS.ProcessEnv,
+): JobPlan {
   if (flags.resume && flags.force) {
     throw new UserError("--resume continues the run in --out and --force starts it over: pass one of them");
   }
   const jobs = flags.jobs === undefined ? availableParallelism() : parseInteger(flags.jobs, "--jobs", 1);
   const count =
-    flags.shardCount === undefined
-      ? config.rewardModel.shardCount
-      : parseInteger(flags.shardCount, "--shard-count", 1);
+    flags.shardCount === undefined ? configuredShards : parseInteger(flags.shardCount, "--shard-count", 1);
   const shard = resolveShard(flags.shard, count, env);
   if (shard !== undefined && count !== undefined && shard.count !== count) {
     throw new UserError(`${shard.from} says ${shard.count} shards, but the shard count is ${count}`);

@@ -6,6 +6,7 @@ import { pipeline } from "../pipeline.js";
 import { packageVersions } from "../run/folder.js";
 import type { StageRequest } from "../run/stage.js";
 import { UserError } from "../runtime/errors.js";
+import { compareCommand } from "./compare.js";
 import { type JobFlags, jobPlan, wholeJob, withJobFlags } from "./job-flags.js";
 import {
   type CommonOptions,
@@ -15,7 +16,10 @@ import {
   withRunOptions,
 } from "./options.js";
 import { defaultConfigPath, reportCommand, reproduce } from "./reproduce.js";
-import { runAndPrint, stageRequest } from "./run-stage.js";
+import { runAndPrint } from "./run-stage.js";
+import { type SweepOptions, sweepCommand } from "./sweep.js";
+
+const collectGrid = (value: string, previous: string[]) => [...previous, value];
 
 /** Exit code of `reproduce --check` when a required claim does not hold (1 is for bugs, 2 for user errors). */
 export const EXIT_CLAIM_FAILED = 3;
@@ -31,7 +35,7 @@ interface StageFlags {
 const stageFlags: Partial<Record<StageName, StageFlags>> = {
   "train-rm": {
     define: withJobFlags,
-    request: (options, config) => ({ plan: jobPlan(options, config, process.env) }),
+    request: (options, config) => ({ plan: jobPlan(options, config.rewardModel.shardCount, process.env) }),
   },
   optimize: {
     define: (command) =>
@@ -60,7 +64,7 @@ function buildProgram(): Command {
       // Flags are checked before anything is written.
       const extra = flags?.request(options, resolveOptionsConfig(options)) ?? {};
       const ctx = await openRunFromOptions(options, stage.name);
-      await runAndPrint(ctx, stage, stageRequest(ctx, { plan: wholeJob(), ...extra }));
+      await runAndPrint(ctx, stage, { plan: wholeJob(), ...extra });
     });
   }
 
@@ -87,6 +91,33 @@ function buildProgram(): Command {
     .description("rebuild report.md, report.html and claims.json from the metrics in a run folder")
     .requiredOption("-o, --out <dir>", "run folder")
     .action((options: { out: string }) => reportCommand(options.out));
+
+  program
+    .command("compare")
+    .description("run folders side by side: config differences, every claim with its interval, key metrics")
+    .argument("<dirs...>", "run folders (at least two)")
+    .option("--html <file>", "HTML page to write", "compare.html")
+    .action((dirs: string[], options: { html: string }) => compareCommand(dirs, options.html));
+
+  withRunOptions(
+    program
+      .command("sweep")
+      .description("run the config at every grid point and seed, then tabulate and plot each claim's effect")
+      .option(
+        "--grid <key=v1,v2>",
+        "a config key and its values (repeatable: every combination)",
+        collectGrid,
+        [],
+      )
+      .option("--seeds <n>", "seeds per point: seed, seed + 1, ...", "1")
+      .option("--jobs <n>", "points run in parallel, this thread included (default: the number of cores)")
+      .option("--shard <i/n>", "run only the points p with p mod n = i (default: from SLURM or Kubernetes)")
+      .option(
+        "--shard-count <n>",
+        "shard count of a Kubernetes Indexed Job (the index is JOB_COMPLETION_INDEX)",
+      ),
+    "sweep folder: one run folder per point under points/, the table and plots beside",
+  ).action((options: SweepOptions) => sweepCommand(options));
 
   const data = program.command("data").description("inspect and export datasets");
   data

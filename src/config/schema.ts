@@ -231,6 +231,21 @@ const reportSchema = z
       .describe(
         "rm-disagreement holds when members disagree in sign on at least this fraction of held-out pairs.",
       ),
+    chanceAccuracy: probability()
+      .default(0.5)
+      .describe(
+        "Chance accuracy on a pair: rm-disagreement is judged only when every member's held-out accuracy interval lies above it (disagreement among models at chance is noise); otherwise inconclusive.",
+      ),
+    riskThreshold: probability()
+      .default(0.05)
+      .describe(
+        "overoptimisation-risk holds when the interval of the standard method's risk P(Δ < 0) lies above this at some KL budget, and does not hold when it lies at or below it at every budget.",
+      ),
+    bootstrapResamples: int(100, 100000)
+      .default(1000)
+      .describe(
+        "Bootstrap replicates behind every 95% interval (over prompts, trials and simulated instances), seeded from `seed`.",
+      ),
   })
   .strict();
 

@@ -8,13 +8,13 @@ import type { DisagreementMetrics } from "./stats.js";
 const MEMBER = "Member";
 
 /** Every plot of the study, keyed by file name (without extension). */
-export function disagreementPlots(metrics: DisagreementMetrics): Record<string, TopLevelSpec> {
+export function disagreementPlots(metrics: DisagreementMetrics, chance = 0.5): Record<string, TopLevelSpec> {
   return {
     "example-scores": exampleScoresPlot(metrics),
     "margin-std": marginStdPlot(metrics),
     "pearson-heatmap": correlationHeatmap(metrics),
     "accuracy-by-uncertainty": accuracyByUncertaintyPlot(metrics),
-    "member-accuracy": memberAccuracyPlot(metrics),
+    "member-accuracy": memberAccuracyPlot(metrics, chance),
   };
 }
 
@@ -83,21 +83,28 @@ export function accuracyByUncertaintyPlot(metrics: DisagreementMetrics): TopLeve
   });
 }
 
-/** Each member's accuracy, with lines for the members' mean and for the ensemble-mean reward's accuracy. */
-export function memberAccuracyPlot(metrics: DisagreementMetrics): TopLevelSpec {
+/** Each member's accuracy with its 95% interval, with lines for the members' mean, the ensemble-mean reward and chance. */
+export function memberAccuracyPlot(metrics: DisagreementMetrics, chance = 0.5): TopLevelSpec {
   const { perMember, mean, std, ensemble } = metrics.accuracy;
+  const intervals = metrics.intervals?.accuracyPerMember;
   return barChart({
     title: "Accuracy of each reward model",
     subtitle: `${metrics.pairs} held-out pairs; mean ${formatNumber(mean)} ± ${formatNumber(std)} (sample std across members)`,
-    data: perMember.map((accuracy, member) => ({ label: String(member), value: accuracy })),
+    data: perMember.map((accuracy, member) => ({
+      label: String(member),
+      value: accuracy,
+      ...(intervals === undefined ? {} : { lo: intervals[member].lo, hi: intervals[member].hi }),
+    })),
     xTitle: MEMBER,
     yTitle: "Accuracy on held-out pairs (fraction)",
     domain: [0, 1],
+    intervalNote: "error bars: 95% bootstrap interval over prompts",
     references: {
       title: "Line",
       lines: [
         { label: "mean of members", value: mean },
         { label: "ensemble-mean reward", value: ensemble },
+        { label: "chance", value: chance },
       ],
     },
   });

@@ -2,6 +2,7 @@
 
 import type { SectionView } from "../run/stage.js";
 import { formatNumber, markdownTable, textTable } from "../runtime/table.js";
+import type { Interval } from "../stats/bootstrap.js";
 import type { DisagreementMetrics } from "./stats.js";
 
 /** Rows of statistic, basis and value; the first row is the header. */
@@ -9,18 +10,41 @@ export function summaryRows(metrics: DisagreementMetrics): string[][] {
   const { accuracy, marginStd, correlation, rewardStd, uncertaintyVsError } = metrics;
   const pair = (summary: { mean: number; median: number }) =>
     `${formatNumber(summary.mean)} / ${formatNumber(summary.median)}`;
+  const withInterval = (value: number, interval: Interval | undefined) =>
+    interval === undefined
+      ? formatNumber(value)
+      : `${formatNumber(value)} [${formatNumber(interval.lo)}, ${formatNumber(interval.hi)}]`;
+  const intervals = metrics.intervals;
   const rows: string[][] = [
-    ["statistic", "basis", "value"],
+    ["statistic", "basis", "value [95%]"],
     [
       "member accuracy: mean ± std [min, max]",
       accuracy.basis,
       `${formatNumber(accuracy.mean)} ± ${formatNumber(accuracy.std)} [${formatNumber(accuracy.min)}, ${formatNumber(accuracy.max)}]`,
     ],
-    ["ensemble-mean accuracy", accuracy.basis, formatNumber(accuracy.ensemble)],
+    ["mean member accuracy", accuracy.basis, withInterval(accuracy.mean, intervals?.accuracyMean)],
+    ...accuracy.perMember.map((value, m) => [
+      `member ${m} accuracy`,
+      accuracy.basis,
+      withInterval(value, intervals?.accuracyPerMember[m]),
+    ]),
+    ["ensemble-mean accuracy", accuracy.basis, withInterval(accuracy.ensemble, intervals?.accuracyEnsemble)],
     ["margin std across members: mean / median", marginStd.basis, pair(marginStd)],
-    ["sign disagreement rate", "raw", formatNumber(metrics.signDisagreementRate)],
-    ["minority contradiction rate", "raw", formatNumber(metrics.minorityContradictionRate)],
-    ["mean pairwise flip rate", "raw", formatNumber(metrics.meanPairwiseFlipRate)],
+    [
+      "sign disagreement rate",
+      "raw",
+      withInterval(metrics.signDisagreementRate, intervals?.signDisagreementRate),
+    ],
+    [
+      "minority contradiction rate",
+      "raw",
+      withInterval(metrics.minorityContradictionRate, intervals?.minorityContradictionRate),
+    ],
+    [
+      "mean pairwise flip rate",
+      "raw",
+      withInterval(metrics.meanPairwiseFlipRate, intervals?.meanPairwiseFlipRate),
+    ],
     ["Pearson r, mean off-diagonal", correlation.basis, formatNumber(correlation.pearson.meanOffDiagonal)],
     [
       "Spearman rho, mean off-diagonal",
@@ -45,7 +69,9 @@ export function summaryRows(metrics: DisagreementMetrics): string[][] {
 
 /** Statistic, basis and value in aligned columns, under a one-line header. */
 export function summaryTable(metrics: DisagreementMetrics): string {
-  const header = `Reward-model disagreement: ${metrics.members} members, ${metrics.pairs} pairs, ${metrics.prompts} prompts (std: n-1)`;
+  const header =
+    `Reward-model disagreement: ${metrics.members} members, ${metrics.pairs} pairs, ${metrics.prompts} prompts ` +
+    "(std: n-1; [95% bootstrap over prompts])";
   return `${header}\n${textTable(summaryRows(metrics))}`;
 }
 

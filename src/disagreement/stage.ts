@@ -23,7 +23,11 @@ async function runDisagreement(ctx: RunContext, dataset: Dataset): Promise<Disag
       prompts: pairs.map((p) => p.prompt),
       ...scores,
     },
-    { examples: config.disagreement.examples, seed: config.seed },
+    {
+      examples: config.disagreement.examples,
+      seed: config.seed,
+      resamples: config.report.bootstrapResamples,
+    },
   );
   const dir = stageDir(ctx, "disagreement");
   writeJsonAtomic(join(dir, "metrics.json"), metrics);
@@ -37,7 +41,8 @@ async function runDisagreement(ctx: RunContext, dataset: Dataset): Promise<Disag
       ),
     ),
   );
-  for (const [name, spec] of Object.entries(disagreementPlots(metrics))) await writePlot(dir, name, spec);
+  for (const [name, spec] of Object.entries(disagreementPlots(metrics, config.report.chanceAccuracy)))
+    await writePlot(dir, name, spec);
   return metrics;
 }
 

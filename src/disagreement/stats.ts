@@ -5,6 +5,7 @@ import { UserError } from "../runtime/errors.js";
 import { createRng, deriveSeed, permutation } from "../runtime/random.js";
 import { mean, median, sampleStd } from "../runtime/stats.js";
 import { correlationMatrix, kendallTauB, meanOffDiagonal, pearson, ranks, spearman } from "./correlation.js";
+import { type DisagreementIntervals, disagreementIntervals, type PairIndicators } from "./intervals.js";
 
 /** Members' raw rewards on held-out pairs: chosen[m][p] and rejected[m][p] for member m and pair p. */
 export interface EnsembleScores {
@@ -21,6 +22,8 @@ export interface DisagreementOptions {
   /** Pairs in the Figure-1 analogue: this many most disputed and this many random ones. */
   examples: number;
   seed: number;
+  /** Bootstrap replicates behind each 95% interval. */
+  resamples: number;
 }
 
 /**
@@ -96,6 +99,8 @@ export interface DisagreementMetrics {
   rewardStd: Record<Basis, Summary>;
   uncertaintyVsError: { basis: Basis; deciles: DecileRow[]; spearmanStdVsError: number };
   examples: ExamplePair[];
+  /** 95% intervals of the rates above, by bootstrap over prompts. */
+  intervals: DisagreementIntervals;
 }
 
 export interface PairRow {
@@ -191,6 +196,10 @@ export function analyseDisagreement(
         credit.map((c) => 1 - c),
       ),
     },
+    intervals: disagreementIntervals(pairIndicators(d, credit), promptIndex, promptCount, {
+      seed: options.seed,
+      resamples: options.resamples,
+    }),
     examples: exampleIndices(marginSpread, options.examples, options.seed).map(({ pair, kind }) => ({
       pairId: pairIds[pair],
       ...(scores.prompts === undefined ? {} : { prompt: scores.prompts[pair] }),
@@ -287,6 +296,26 @@ function signCounts(d: Float64Array[], pair: number): { positive: number; negati
     else if (member[pair] < 0) negative++;
   }
   return { positive, negative, zero: d.length - positive - negative };
+}
+
+/** Each pair's contribution to the sign rates and accuracies, for their intervals. */
+function pairIndicators(d: Float64Array[], credit: readonly number[]): PairIndicators {
+  const n = d.length;
+  const perPair = Array.from({ length: d[0].length }, (_, p) => signCounts(d, p));
+  return {
+    signDisagreement: perPair.map(({ positive, negative, zero }) =>
+      Math.max(positive, negative, zero) < n ? 1 : 0,
+    ),
+    minorityContradiction: perPair.map(({ positive, negative }) =>
+      Math.max(positive, negative) > n / 2 && Math.min(positive, negative) > 0 ? 1 : 0,
+    ),
+    pairwiseFlip: perPair.map(
+      ({ positive, negative, zero }) =>
+        (positive * negative + positive * zero + negative * zero) / ((n * (n - 1)) / 2),
+    ),
+    ensembleCorrect: [...credit],
+    memberCorrect: d.map((margin) => margin.map(pairCredit)),
+  };
 }
 
 /** Fraction of pairs whose members' signs (−1, 0, +1) are not all equal. */

@@ -5,7 +5,7 @@ import { UserError } from "../runtime/errors.js";
  * A worker module (see worker.ts) exports `setup`: given the job's shared payload once, it returns the
  * function that runs one task, reporting progress through `emit`.
  */
-export type TaskRunner<Task, Event> = (task: Task, emit: (event: Event) => void) => void;
+export type TaskRunner<Task, Event> = (task: Task, emit: (event: Event) => void) => void | Promise<void>;
 export interface WorkerModule<Setup, Task, Event> {
   setup(payload: Setup): TaskRunner<Task, Event>;
 }

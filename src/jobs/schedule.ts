@@ -15,7 +15,7 @@ const MIN_SPLIT_MS = 500;
  * done counts again from 0). `pieces()` says into how many pieces it can still be cut.
  */
 export interface LocalRun<Task> {
-  steps(): Iterable<number>;
+  steps(): Iterable<number> | AsyncIterable<number>;
   pieces(): number;
   split(count: number): Task[];
 }
@@ -41,7 +41,7 @@ export async function runScheduled<Setup, Task, Event>(
   for (let task = first; task !== undefined; task = queue.shift()) {
     const run = local(task);
     let started = performance.now();
-    for (const done of run.steps()) {
+    for await (const done of run.steps()) {
       await nextTick();
       pool.check();
       const helpers = Math.min(pool.idle(), run.pieces() - 1);

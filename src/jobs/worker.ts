@@ -19,14 +19,14 @@ try {
   await initBackend(backend);
   const handler = (await import(module)) as WorkerModule<unknown, unknown, unknown>;
   let run: TaskRunner<unknown, unknown> | undefined;
-  port.on("message", (message: ToWorker) => {
+  port.on("message", async (message: ToWorker) => {
     try {
       if (message.type === "setup") {
         run = handler.setup(message.payload);
         return;
       }
       if (run === undefined) throw new Error("a task came before the job's setup");
-      run(message.task, (event) => post({ type: "event", event }));
+      await run(message.task, (event) => post({ type: "event", event }));
       post({ type: "done" });
     } catch (error) {
       post(describe(error));

@@ -1,20 +1,34 @@
 import type { SectionView } from "../run/stage.js";
 import { formatNumber as f, markdownTable, textTable } from "../runtime/table.js";
+import type { Interval } from "../stats/bootstrap.js";
+import { withInterval } from "../stats/format.js";
 import type { OptimizeSummary } from "./run.js";
 
 /** Per method and KL budget: true improvement, risks and proxy improvement; the first row is the header. */
 export function optimizeRows(summary: OptimizeSummary): string[][] {
-  const rows = [["method", "KL", "trials", "mean Δ", "std Δ", "risk", "prompt risk", "CVaR10", "proxy Δ"]];
+  const rows = [
+    [
+      "method",
+      "KL",
+      "trials",
+      "mean Δ [95%]",
+      "std Δ [95%]",
+      "risk [95%]",
+      "prompt risk [95%]",
+      "CVaR10",
+      "proxy Δ",
+    ],
+  ];
   for (const [method, result] of Object.entries(summary.methods)) {
     for (const b of result?.budgets ?? []) {
       rows.push([
         method,
         String(b.kl),
         String(b.trials),
-        f(b.meanImprovement, 4),
-        f(b.stdImprovement, 4),
-        f(b.risk),
-        f(b.promptRisk),
+        withInterval(b.meanImprovement, b.intervals?.meanImprovement, 4),
+        withInterval(b.stdImprovement, b.intervals?.stdImprovement, 4),
+        withInterval(b.risk, b.intervals?.risk),
+        withInterval(b.promptRisk, b.intervals?.promptRisk),
         f(b.cvar10, 4),
         f(b.proxyImprovement, 4),
       ]);
@@ -23,29 +37,46 @@ export function optimizeRows(summary: OptimizeSummary): string[][] {
   return rows;
 }
 
-/** Standard versus variance-aware at each shared budget: the trade-off behind claim 3; header first. */
+/**
+ * Standard versus variance-aware at each shared budget: the trade-off behind claim 3, with the paired
+ * interval of each difference (variance-aware − standard); header first.
+ */
 export function comparisonRows(summary: OptimizeSummary): string[][] {
   const standard = summary.methods.standard?.budgets ?? [];
   const aware = summary.methods["variance-aware"]?.budgets ?? [];
+  const differences = summary.differences?.["variance-aware"]?.budgets ?? [];
   const rows = [
-    ["KL", "prompt risk (std / VA)", "std Δ (std / VA)", "mean Δ (std / VA)", "CVaR10 (std / VA)"],
+    [
+      "KL",
+      "prompt risk (std / VA)",
+      "VA − std [95%]",
+      "std Δ (std / VA)",
+      "VA − std [95%]",
+      "mean Δ (std / VA)",
+      "VA − std [95%]",
+    ],
   ];
   for (const s of standard) {
     const v = aware.find((b) => b.kl === s.kl);
     if (v === undefined) continue;
+    const d = differences.find((b) => b.kl === s.kl);
+    const diff = (interval: Interval | undefined, digits = 3) =>
+      interval === undefined ? "n/a" : withInterval(interval.estimate, interval, digits);
     rows.push([
       String(s.kl),
       `${f(s.promptRisk)} / ${f(v.promptRisk)}`,
+      diff(d?.promptRisk),
       `${f(s.stdImprovement, 4)} / ${f(v.stdImprovement, 4)}`,
+      diff(d?.stdImprovement, 4),
       `${f(s.meanImprovement, 4)} / ${f(v.meanImprovement, 4)}`,
-      `${f(s.cvar10, 4)} / ${f(v.cvar10, 4)}`,
+      diff(d?.meanImprovement, 4),
     ]);
   }
   return rows;
 }
 
 export function optimizeTable(summary: OptimizeSummary): string {
-  return `Policy optimisation at matched KL (Δ = true-reward improvement over the reference policy)\n${textTable(optimizeRows(summary))}`;
+  return `Policy optimisation at matched KL (Δ = true-reward improvement over the reference policy; [95% bootstrap interval])\n${textTable(optimizeRows(summary))}`;
 }
 
 /** The optimisation section of the report. */

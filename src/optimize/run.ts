@@ -1,6 +1,9 @@
 import type { MethodName, OptimizeConfig } from "../config/schema.js";
 import { UserError } from "../runtime/errors.js";
+import { deriveSeed } from "../runtime/random.js";
 import { mean, sampleStd } from "../runtime/stats.js";
+import { type BootstrapOptions, bootstrapTables, INTERVAL_LEVEL, type Interval } from "../stats/bootstrap.js";
+import { wilsonInterval } from "../stats/proportion.js";
 import { type BudgetMatch, klTiltedBetaGuess, matchKlBudget, varianceAwareBetaGuess } from "./budget.js";
 import { centre, type PromptEstimates, promptEstimates } from "./estimates.js";
 import { isWorse, lowerCvar, promptImprovement, rewardScale } from "./evaluate.js";
@@ -61,6 +64,17 @@ export interface Metrics {
   proxyImprovement: number;
   meanAchievedKl: number;
   unreachedPrompts: number;
+  /** Held-out prompts each trial was evaluated on. */
+  prompts: number;
+  intervals: MetricIntervals;
+}
+
+/** 95% intervals of the statistics a claim uses (see OptimizeSummary.intervals for how). */
+export interface MetricIntervals {
+  meanImprovement: Interval;
+  stdImprovement: Interval;
+  risk: Interval;
+  promptRisk: Interval;
 }
 
 export interface MethodSummary {
@@ -68,9 +82,26 @@ export interface MethodSummary {
   betas: ({ beta: number } & Metrics)[];
 }
 
+/** A method minus the standard one, per budget and β: intervals of the differences of each statistic. */
+export interface MethodDifference {
+  versus: "standard";
+  /** Whether trial t of both is the same reward model (same repeat and member): then trials are paired too. */
+  pairedTrials: boolean;
+  budgets: ({ kl: number } & MetricIntervals)[];
+  betas: ({ beta: number } & MetricIntervals)[];
+}
+
 export interface OptimizeSummary {
   methods: Partial<Record<MethodName, MethodSummary>>;
+  /** Every method but standard, minus standard; the paired test behind variance-aware-lowers-risk. */
+  differences: Partial<Record<MethodName, MethodDifference>>;
+  intervals: { level: number; test: string; resamples: number };
 }
+
+export const INTERVAL_TEST =
+  "two-way percentile bootstrap over trials and prompts (trials not resampled when there is one); " +
+  "risk: the hull of that and the Wilson score interval of the trials with Δ < 0; " +
+  "differences: paired over prompts, and over trials when both methods use the same reward models";
 
 export interface OptimizeResult {
   summary: OptimizeSummary;
@@ -103,6 +134,7 @@ export function runOptimization(
   repeats: readonly OptimizeInput[],
   given: OptimizeConfig,
   methodsGiven: readonly MethodName[],
+  bootstrap: BootstrapOptions = { seed: 1, resamples: 1000 },
 ): OptimizeResult {
   if (repeats.length === 0) throw new Error("runOptimization needs at least one ensemble");
   // Duplicates would merge into one summary group with twice the trials.
@@ -111,9 +143,12 @@ export function runOptimization(
   const rows: TrialRow[] = [];
   const pooled = new Map<string, Float64Array[]>();
   const trialCount = new Map<MethodName, number>();
+  let scales = new Float64Array(0);
   repeats.forEach((input, repeat) => {
     const prompts = validate(input, repeat, methods).slice(0, config.maxPrompts);
     const prepared = prompts.map((p) => prepare(p, config));
+    // Every repeat scores the same prompts, so their true-reward scales are the same.
+    scales = Float64Array.from(prepared, (p) => p.scale);
     for (const plan of trialPlans(methods, config, repeat, prompts[0].memberScores.length)) {
       const trial = trialCount.get(plan.method) ?? 0;
       trialCount.set(plan.method, trial + 1);
@@ -126,7 +161,8 @@ export function runOptimization(
       }
     }
   });
-  return { summary: summarise(rows, pooled, methods, config), trials: rows };
+  const tables = { rows, pooled, scales };
+  return { summary: summarise(tables, methods, config, bootstrap), trials: rows };
 }
 
 function validate(input: OptimizeInput, repeat: number, methods: readonly MethodName[]): PromptScores[] {
@@ -263,8 +299,56 @@ function groupKey(row: TrialRow): string {
   return `${row.method}|${row.form}|${row.budget ?? row.beta}`;
 }
 
-/** Summary statistics over the trials of one method and one budget (or β). */
-function metrics(rows: readonly TrialRow[], deltas: readonly Float64Array[]): Metrics {
+/** Per-prompt Δ_x of every trial, grouped by method and setting, with each prompt's reward scale. */
+interface Tables {
+  rows: readonly TrialRow[];
+  pooled: Map<string, Float64Array[]>;
+  scales: Float64Array;
+}
+
+/**
+ * On resampled trials (rows of `deltas`) and prompts: mean Δ, std of Δ over trials, risk P(Δ < 0) and
+ * prompt-level risk, where a trial's Δ is its mean over the resampled prompts.
+ */
+function claimStatistics(
+  deltas: readonly Float64Array[],
+  scales: Float64Array,
+  trials: Int32Array,
+  prompts: Int32Array,
+): number[] {
+  const scale = scales.reduce((a, b) => Math.max(a, b), 0);
+  const trialMeans = new Float64Array(trials.length);
+  let worsePrompts = 0;
+  let worseTrials = 0;
+  trials.forEach((t, i) => {
+    const d = deltas[t];
+    let sum = 0;
+    for (const x of prompts) {
+      sum += d[x];
+      if (isWorse(d[x], scales[x])) worsePrompts++;
+    }
+    trialMeans[i] = sum / prompts.length;
+    if (isWorse(trialMeans[i], scale)) worseTrials++;
+  });
+  return [
+    mean(trialMeans),
+    sampleStd(trialMeans),
+    worseTrials / trials.length,
+    worsePrompts / (trials.length * prompts.length),
+  ];
+}
+
+function asIntervals([meanImprovement, stdImprovement, risk, promptRisk]: Interval[]): MetricIntervals {
+  return { meanImprovement, stdImprovement, risk, promptRisk };
+}
+
+/** Summary statistics over the trials of one method and one budget (or β), with their intervals. */
+function metrics(
+  rows: readonly TrialRow[],
+  deltas: readonly Float64Array[],
+  scales: Float64Array,
+  bootstrap: BootstrapOptions,
+): Metrics {
   const improvements = rows.map((r) => r.improvement);
   const all = new Float64Array(deltas.reduce((n, d) => n + d.length, 0));
   let offset = 0;
@@ -272,38 +356,105 @@ function metrics(rows: readonly TrialRow[], deltas: readonly Float64Array[]): Me
     all.set(d, offset);
     offset += d.length;
   }
+  const intervals = asIntervals(
+    bootstrapTables(
+      [deltas.length],
+      scales.length,
+      (t, x) => claimStatistics(deltas, scales, t[0], x),
+      bootstrap,
+    ),
+  );
+  // With no (or every) trial below π0 the bootstrap interval of the risk is a point; the Wilson interval of
+  // k of n trials says how little n trials can rule out.
+  const worse = rows.filter((r) => r.worse).length;
+  const wilson = wilsonInterval(worse, rows.length);
+  intervals.risk = {
+    ...intervals.risk,
+    lo: Math.min(intervals.risk.lo, wilson.lo),
+    hi: Math.max(intervals.risk.hi, wilson.hi),
+  };
   return {
     trials: rows.length,
     meanImprovement: mean(improvements),
     stdImprovement: sampleStd(improvements),
-    risk: mean(rows.map((r) => (r.worse ? 1 : 0))),
+    risk: worse / rows.length,
     promptRisk: mean(rows.map((r) => r.promptRisk)),
     cvar10: lowerCvar(all, 0.1),
     proxyImprovement: mean(rows.map((r) => r.proxyImprovement)),
     meanAchievedKl: mean(rows.map((r) => r.achievedKl)),
     unreachedPrompts: mean(rows.map((r) => r.unreachedPrompts)),
+    prompts: scales.length,
+    intervals,
+  };
+}
+
+/** Intervals of (method − standard) for each statistic, from shared resamples of prompts (and trials when paired). */
+function difference(
+  tables: Tables,
+  method: MethodName,
+  config: OptimizeConfig,
+  bootstrap: BootstrapOptions,
+): MethodDifference {
+  const trialsOf = (m: MethodName) => tables.rows.filter((r) => r.method === m);
+  const identityOf = (m: MethodName) =>
+    [...new Set(trialsOf(m).map((r) => `${r.repeat}/${r.member}/${r.trial}`))].join(",");
+  const pairedTrials = identityOf(method) === identityOf("standard");
+  const group = (form: TrialRow["form"], value: number) => {
+    const key = (m: MethodName) => `${m}|${form}|${value}`;
+    const a = tables.pooled.get(key(method)) ?? [];
+    const b = tables.pooled.get(key("standard")) ?? [];
+    const seed = deriveSeed(bootstrap.seed, "bootstrap", "optimize", "difference", key(method));
+    const intervals = bootstrapTables(
+      [a.length, b.length],
+      tables.scales.length,
+      ([ta, tb], x) => {
+        const sa = claimStatistics(a, tables.scales, ta, x);
+        const sb = claimStatistics(b, tables.scales, tb, x);
+        return sa.map((v, i) => v - sb[i]);
+      },
+      { ...bootstrap, seed, pairedRows: pairedTrials },
+    );
+    return asIntervals(intervals);
+  };
+  return {
+    versus: "standard",
+    pairedTrials,
+    budgets: config.budgets.map((kl) => ({ kl, ...group("budget", kl) })),
+    betas: config.betas.map((beta) => ({ beta, ...group("penalty", beta) })),
   };
 }
 
 function summarise(
-  rows: readonly TrialRow[],
-  pooled: Map<string, Float64Array[]>,
+  tables: Tables,
   methods: readonly MethodName[],
   config: OptimizeConfig,
+  bootstrap: BootstrapOptions,
 ): OptimizeSummary {
-  const summary: OptimizeSummary = { methods: {} };
+  const summary: OptimizeSummary = {
+    methods: {},
+    differences: {},
+    intervals: { level: INTERVAL_LEVEL, test: INTERVAL_TEST, resamples: bootstrap.resamples },
+  };
   for (const method of methods) {
     const group = (form: TrialRow["form"], value: number) => {
       const key = `${method}|${form}|${value}`;
+      const seed = deriveSeed(bootstrap.seed, "bootstrap", "optimize", key);
       return metrics(
-        rows.filter((r) => groupKey(r) === key),
-        pooled.get(key) ?? [],
+        tables.rows.filter((r) => groupKey(r) === key),
+        tables.pooled.get(key) ?? [],
+        tables.scales,
+        { ...bootstrap, seed },
       );
     };
     summary.methods[method] = {
       budgets: config.budgets.map((kl) => ({ kl, ...group("budget", kl) })),
       betas: config.betas.map((beta) => ({ beta, ...group("penalty", beta) })),
     };
+  }
+  if (methods.includes("standard")) {
+    for (const method of methods) {
+      if (method !== "standard") summary.differences[method] = difference(tables, method, config, bootstrap);
+    }
   }
   return summary;
 }

@@ -65,6 +65,10 @@ async function runOptimize(
     logger.info(`optimize: ${requested.join(", ")} already in ${dir} (pass --force to recompute)`);
     return previous.summary;
   }
+  // Differences from standard are paired on its per-prompt Δ, which only a run of it in the same call has:
+  // it is recomputed beside a new method (deterministic, so with the same numbers).
+  if (!methods.includes("standard") && (done.has("standard") || requested.includes("standard")))
+    methods.unshift("standard");
   const sets = evaluableSets(dataset).slice(0, config.optimize.maxPrompts);
   const inputs: OptimizeInput[] = [];
   for (let repeat = 0; repeat < config.optimize.repeats; repeat++) {
@@ -83,10 +87,17 @@ async function runOptimize(
     });
   }
   logger.info(`optimize: ${methods.join(", ")} on ${sets.length} prompts, ${inputs.length} ensemble(s)`);
-  const fresh = runOptimization(inputs, config.optimize, methods);
+  const fresh = runOptimization(inputs, config.optimize, methods, {
+    seed: config.seed,
+    resamples: config.report.bootstrapResamples,
+  });
   const keep = (row: TrialRow) => !methods.includes(row.method);
   const merged: OptimizeResult = {
-    summary: { methods: { ...previous?.summary.methods, ...fresh.summary.methods } },
+    summary: {
+      methods: { ...previous?.summary.methods, ...fresh.summary.methods },
+      differences: { ...previous?.summary.differences, ...fresh.summary.differences },
+      intervals: fresh.summary.intervals,
+    },
     trials: [...(previous?.trials.filter(keep) ?? []), ...fresh.trials],
   };
   writeResults(dir, merged);

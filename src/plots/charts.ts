@@ -332,24 +332,30 @@ export function heatmap(options: {
   };
 }
 
-/** Bars per label, with value ± error bars where errors are given. `domain` fixes the value axis. */
+/**
+ * Bars per label, with value ± error bars where errors are given, or lo to hi bars where an interval is
+ * (`intervalNote` then says what it is, e.g. "error bars: 95% bootstrap interval"). `domain` fixes the value axis.
+ */
 export function barChart(options: {
   title: string;
   subtitle?: string;
-  data: { label: string; value: number; error?: number; details?: Details }[];
+  data: { label: string; value: number; error?: number; lo?: number; hi?: number; details?: Details }[];
   xTitle: string;
   yTitle: string;
   domain?: [number, number];
   references?: References;
+  intervalNote?: string;
 }): TopLevelSpec {
   const values: Row[] = options.data.map((d) => {
     const value = finite(d.value);
     const error = finite(d.error);
+    const [lo, hi] = [finite(d.lo), finite(d.hi)];
+    const interval = lo !== null && hi !== null;
     return {
       label: d.label,
       value,
-      lo: value !== null && error !== null ? value - error : null,
-      hi: value !== null && error !== null ? value + error : null,
+      lo: interval ? lo : value !== null && error !== null ? value - error : null,
+      hi: interval ? hi : value !== null && error !== null ? value + error : null,
       ...detailCells(d.details),
     };
   });
@@ -372,7 +378,7 @@ export function barChart(options: {
     $schema: SCHEMA,
     title: titleBlock(options.title, options.subtitle, [
       ...omittedNote(dropped, "not finite"),
-      ...(hasErrors ? ["error bars: value ± error"] : []),
+      ...(hasErrors ? [options.intervalNote ?? "error bars: value ± error"] : []),
     ]),
     width: WIDTH,
     height: HEIGHT,

@@ -1,7 +1,7 @@
 import type { StageName } from "../config/schema.js";
 import { pipeline, stageNamed } from "../pipeline.js";
 import { markdownTable } from "../runtime/table.js";
-import type { Claim } from "./claims.js";
+import { type Claim, intervalPhrase, verdictTally } from "./claims.js";
 import type { RunFiles } from "./run-files.js";
 
 /** The command that regenerates a stage's numbers from the run folder's own resolved config. */
@@ -18,17 +18,28 @@ const CLAIM_STAGE: Record<Claim["id"], StageName> = {
   "theory-variance-aware-risk": "simulate",
 };
 
-const verdict = (holds: boolean | null) =>
-  holds === null ? "not measured" : holds ? "**holds**" : "**does not hold**";
+const verdict = (claim: Claim) =>
+  claim.verdict === "not measured"
+    ? "not measured"
+    : `**${claim.verdict}**${claim.reason ? `: ${claim.reason}` : ""}`;
 
 function claimsSection(files: RunFiles, claims: Claim[]): string {
-  const rows = claims.map((c) => [c.id, c.statement, c.measured, verdict(c.holds), c.criterion]);
+  const rows = claims.map((c) => [
+    c.id,
+    c.statement,
+    verdict(c),
+    intervalPhrase(c),
+    c.measured,
+    `${c.criterion} (test: ${c.test})`,
+  ]);
   const commands = claims
-    .filter((c) => c.holds !== null)
+    .filter((c) => c.verdict !== "not measured")
     .map((c) => `- ${c.id}: \`${regenerateCommand(files.out, CLAIM_STAGE[c.id])}\``);
   return [
     "## The paper's claims on this run",
-    markdownTable(["claim", "statement", "measured", "verdict", "criterion"], rows),
+    `${verdictTally(claims)}. A verdict holds when the 95% interval of its effect lies on the claimed side of ` +
+      "its threshold, does not hold when it lies on the other side, and is inconclusive otherwise.",
+    markdownTable(["claim", "statement", "verdict", "effect (95% interval)", "measured", "criterion"], rows),
     commands.length > 0
       ? `Each verdict is computed from the metrics files; to regenerate them:\n\n${commands.join("\n")}`
       : "",

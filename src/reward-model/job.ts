@@ -89,6 +89,11 @@ function parts<T>(items: T[], count: number): T[][] {
   );
 }
 
+/** A group's run in this thread: its steps are synchronous, so runGroup can drain them. */
+export interface GroupRun extends LocalRun<MemberPlan[]> {
+  steps(): Iterable<number>;
+}
+
 /**
  * A group of members (all resuming from the same point) trained in this thread, epoch checkpoints
  * saved as it goes. At any pause it can hand shares of its members to workers: each share resumes
@@ -98,7 +103,7 @@ export function localGroup(
   job: TrainingJob,
   plans: MemberPlan[],
   emit: (event: TrainingEvent) => void,
-): LocalRun<MemberPlan[]> {
+): GroupRun {
   let states = plans.map((plan) => startState(job, plan));
   let current: GroupProgress | undefined;
   let kept: MemberState[] | undefined;

@@ -26,7 +26,8 @@ export interface RunOptions {
   command: string;
 }
 
-function flatten(value: unknown, prefix = ""): Map<string, string> {
+/** Config keys as dotted paths to their JSON values. */
+export function flatten(value: unknown, prefix = ""): Map<string, string> {
   const result = new Map<string, string>();
   if (value !== null && typeof value === "object" && !Array.isArray(value)) {
     for (const [key, child] of Object.entries(value)) {

@@ -1,6 +1,7 @@
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { MethodName, StageName } from "../config/schema.js";
+import { loadDataset } from "../data/load.js";
 import type { Dataset } from "../data/types.js";
 import type { JobPlan } from "../jobs/shard.js";
 import { writeJsonAtomic } from "../runtime/files.js";
@@ -14,6 +15,18 @@ export interface StageRequest {
   plan: JobPlan;
   /** Optimisation methods to run; undefined: the config's `optimize.methods`. */
   methods?: readonly MethodName[];
+}
+
+/** A request whose dataset is loaded once, on first use, however many stages ask for it. */
+export function stageRequest(ctx: RunContext, extra: Omit<StageRequest, "dataset">): StageRequest {
+  let dataset: Promise<Dataset> | undefined;
+  return {
+    ...extra,
+    dataset: () => {
+      dataset ??= loadDataset(ctx.config.data, ctx.config.seed);
+      return dataset;
+    },
+  };
 }
 
 /** What a stage's report section gets besides its summary. */

@@ -1,17 +1,17 @@
 import type { SectionView } from "../run/stage.js";
 import { formatNumber as f, markdownTable, textTable } from "../runtime/table.js";
+import { withInterval } from "../stats/format.js";
 import type { SimulationSummary } from "./run.js";
 
-/** Monte-Carlo risk of both methods per budget; the first row is the header. */
+/** Monte-Carlo risk of both methods per budget, with intervals and their paired difference; header first. */
 export function simulateRows(s: SimulationSummary): string[][] {
-  const rows = [["KL", "risk standard", "± se", "risk variance-aware", "± se"]];
+  const rows = [["KL", "risk standard [95%]", "risk variance-aware [95%]", "VA − standard [95%]"]];
   for (const b of s.budgets) {
     rows.push([
       String(b.kl),
-      f(b.standard.risk),
-      f(b.standard.standardError),
-      f(b.varianceAware.risk),
-      f(b.varianceAware.standardError),
+      withInterval(b.standard.risk, b.standard.interval, 4),
+      withInterval(b.varianceAware.risk, b.varianceAware.interval, 4),
+      b.difference === undefined ? "n/a" : withInterval(b.difference.estimate, b.difference, 4),
     ]);
   }
   return rows;
@@ -22,7 +22,7 @@ export function closedFormLine(s: SimulationSummary): string {
 }
 
 export function simulateTable(s: SimulationSummary): string {
-  const title = `Theoretical model: K = ${s.responses}, ${s.instances} instances × ${s.draws} draws`;
+  const title = `Theoretical model: K = ${s.responses}, ${s.instances} instances × ${s.draws} draws; [95% bootstrap over instances]`;
   return [title, textTable(simulateRows(s)), closedFormLine(s)].join("\n");
 }
 

@@ -9,7 +9,7 @@ import { runSimulation, type SimulationSummary } from "./run.js";
 
 /** The theoretical model's Monte-Carlo study, with its summary and plots. */
 async function runSimulate(ctx: RunContext): Promise<SimulationSummary> {
-  const summary = runSimulation(ctx.config.simulate, ctx.config.seed);
+  const summary = runSimulation(ctx.config.simulate, ctx.config.seed, ctx.config.report.bootstrapResamples);
   const dir = stageDir(ctx, "simulate");
   writeJsonAtomic(join(dir, "summary.json"), summary);
   for (const [name, spec] of Object.entries(simulatePlots(summary))) await writePlot(dir, name, spec);
