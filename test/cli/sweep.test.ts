@@ -36,9 +36,9 @@ function results(dir: string): Record<string, string> {
   return files;
 }
 
-test("sweep runs every point, skips finished ones, and three shards give the same bytes as one process", () => {
+test("sweep runs every point, skips finished ones; two threads and three shards give the bytes of one thread", () => {
   const whole = tempDir("sweep-whole");
-  const first = align(...sweepArgs(whole));
+  const first = align(...sweepArgs(whole, "--jobs", "1"));
   assert.equal(first.status, 0, first.stderr);
   assert.equal((first.stdout.match(/^ran: /gm) ?? []).length, 3);
   assert.match(first.stdout, /theory-variance-aware-risk/);
@@ -61,6 +61,12 @@ test("sweep runs every point, skips finished ones, and three shards give the sam
   assert.equal(last.status, 0, last.stderr);
   assert.equal((last.stdout.match(/^ran: /gm) ?? []).length, 1);
   assert.deepEqual(results(sharded), results(whole));
+
+  const threaded = tempDir("sweep-threads");
+  const two = align(...sweepArgs(threaded, "--jobs", "2"));
+  assert.equal(two.status, 0, two.stderr);
+  assert.equal((two.stdout.match(/^ran: /gm) ?? []).length, 3);
+  assert.deepEqual(results(threaded), results(whole));
 });
 
 test("sweep with a bad grid key fails with the key named, exit 2, before running anything", () => {
