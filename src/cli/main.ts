@@ -4,8 +4,9 @@ import { methodNames } from "../config/schema.js";
 import { writeSyntheticJsonl } from "../data/synthetic.js";
 import { type TrainRmFlags, trainRewardModels, trainRmPlan } from "../reward-model/stage.js";
 import { TrainingDivergedError } from "../reward-model/train.js";
-import { UserError } from "../runtime/errors.js";
-import { packageVersions } from "../runtime/run.js";
+import { loadTrainingData, type TrainingData } from "../reward-model/training-data.js";
+import { describeSystemError, EXIT_ENVIRONMENT, UserError } from "../runtime/errors.js";
+import { logFailure, packageVersions } from "../runtime/run.js";
 import {
   type CommonOptions,
   chooseMethods,
@@ -47,9 +48,16 @@ function buildProgram(): Command {
         "their last epoch checkpoint (a plain rerun resumes too; --resume says so and refuses --force)",
     )
     .action(async (options: CommonOptions & TrainRmFlags) => {
-      const plan = trainRmPlan(options, resolveOptionsConfig(options), process.env);
-      const ctx = await openRunFromOptions(options, "train-rm");
-      await trainRewardModels(ctx, plan);
+      const config = resolveOptionsConfig(options);
+      const plan = trainRmPlan(options, config, process.env);
+      let data: Promise<TrainingData> | undefined;
+      const load = () => {
+        data ??= loadTrainingData(config);
+        return data;
+      };
+      const shard = plan.shard !== undefined;
+      const ctx = await openRunFromOptions(options, "train-rm", { config, check: load, shard });
+      await trainRewardModels(ctx, plan, load);
     });
 
   withRunOptions(
@@ -58,8 +66,10 @@ function buildProgram(): Command {
       .description("measure how much the ensemble's reward models disagree on held-out pairs"),
     "run folder holding the trained ensemble",
   ).action(async (options: CommonOptions) => {
-    const ctx = await openRunFromOptions(options, "disagreement");
-    const table = await disagreementStage(ctx, datasetLoader(ctx));
+    const config = resolveOptionsConfig(options);
+    const dataset = datasetLoader(config);
+    const ctx = await openRunFromOptions(options, "disagreement", { config, check: dataset });
+    const table = await disagreementStage(ctx, dataset);
     if (table) console.log(table);
   });
 
@@ -71,9 +81,11 @@ function buildProgram(): Command {
       .option("--methods <list>", `comma-separated methods: ${methodNames.join(", ")}`),
     "run folder holding the trained ensemble",
   ).action(async (options: CommonOptions & { varianceAware?: boolean; methods?: string }) => {
-    const ctx = await openRunFromOptions(options, "optimize");
-    const methods = chooseMethods(options, ctx.config.optimize.methods);
-    console.log(await optimizeStage(ctx, datasetLoader(ctx), methods));
+    const config = resolveOptionsConfig(options);
+    const methods = chooseMethods(options, config.optimize.methods);
+    const dataset = datasetLoader(config);
+    const ctx = await openRunFromOptions(options, "optimize", { config, check: dataset });
+    console.log(await optimizeStage(ctx, dataset, methods));
   });
 
   withRunOptions(
@@ -123,7 +135,10 @@ function buildProgram(): Command {
   return program;
 }
 
-/** Runs the CLI: user errors exit 2 with one message, bugs exit 1 with a stack. */
+/**
+ * Runs the CLI: user errors exit 2 with one message, environment errors (the file system refused) exit 4
+ * with one message naming the path and the cause, bugs exit 1 with a stack; the stack goes to run.log too.
+ */
 export async function main(argv: string[]): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
@@ -134,10 +149,19 @@ export async function main(argv: string[]): Promise<void> {
     }
     if (error instanceof UserError || error instanceof TrainingDivergedError) {
       console.error(`align: error: ${error.message}`);
+      logFailure(error, error.message);
       process.exitCode = 2;
       return;
     }
+    const environment = describeSystemError(error);
+    if (environment !== undefined) {
+      console.error(`align: error: ${environment}`);
+      logFailure(error, environment);
+      process.exitCode = EXIT_ENVIRONMENT;
+      return;
+    }
     console.error(error);
+    logFailure(error, "a bug: please report it with this stack");
     process.exitCode = 1;
   }
 }

@@ -1,9 +1,11 @@
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { loadConfig, packagePath } from "../config/load.js";
 import { methodNames } from "../config/schema.js";
 import { writeReport } from "../report/stage.js";
 import { trainRewardModels, trainRmPlan } from "../reward-model/stage.js";
-import { openRun } from "../runtime/run.js";
+import { removeOrphanedTemporaries } from "../runtime/files.js";
+import { acquireLock } from "../runtime/lock.js";
+import { openRun, RUN_LOCK } from "../runtime/run.js";
 import type { CommonOptions } from "./options.js";
 import { datasetLoader, disagreementStage, optimizeStage, simulateStage } from "./stages.js";
 
@@ -19,14 +21,15 @@ export async function reproduce(options: CommonOptions): Promise<string[]> {
   const configFile = options.config ?? defaultConfigPath();
   const config = loadConfig(configFile, options.set);
   const out = options.out || resolve("results", config.name);
+  const dataset = datasetLoader(config);
   const ctx = await openRun({
     out,
     config,
     backend: options.backend,
     force: options.force,
     command: "reproduce",
+    check: config.stages.some((stage) => stage !== "simulate") ? dataset : undefined,
   });
-  const dataset = datasetLoader(ctx);
   const print = (text: string) => text && console.log(`${text}\n`);
   for (const stage of config.stages) {
     // Every core, and no shard: reproduce runs the whole study in one process whatever the environment.
@@ -51,7 +54,14 @@ export async function reproduce(options: CommonOptions): Promise<string[]> {
 
 /** `align report`: rebuilds the report from the run folder's own metrics and config. */
 export function reportCommand(out: string): void {
-  const config = loadConfig(resolve(out, "config.yaml"));
-  const { path } = writeReport(resolve(out), config.report.disagreementThreshold);
-  console.log(`report: ${path}`);
+  const dir = resolve(out);
+  const config = loadConfig(join(dir, "config.yaml"));
+  const lock = acquireLock(join(dir, RUN_LOCK), { command: "report", what: `run folder ${dir}` });
+  try {
+    removeOrphanedTemporaries(dir, false);
+    const { path } = writeReport(dir, config.report.disagreementThreshold);
+    console.log(`report: ${path}`);
+  } finally {
+    lock.release();
+  }
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { MethodName } from "../config/schema.js";
+import type { Config, MethodName } from "../config/schema.js";
 import { loadDataset } from "../data/load.js";
 import type { Dataset } from "../data/types.js";
 import { runDisagreement } from "../disagreement/stage.js";
@@ -10,11 +10,11 @@ import { optimizeTable, simulateTable } from "../report/tables.js";
 import { type RunContext, runStage, stageDir } from "../runtime/run.js";
 import { runSimulate } from "../simulate/stage.js";
 
-/** Loads the run's dataset once, however many stages need it. */
-export function datasetLoader(ctx: RunContext): () => Promise<Dataset> {
+/** Loads the run's dataset once, however many stages need it (and openRun's check before them). */
+export function datasetLoader(config: Config): () => Promise<Dataset> {
   let dataset: Promise<Dataset> | undefined;
   return () => {
-    dataset ??= loadDataset(ctx.config.data, ctx.config.seed);
+    dataset ??= loadDataset(config.data, config.seed);
     return dataset;
   };
 }

@@ -6,6 +6,7 @@ import { writePlot } from "../plots/render.js";
 import { scoreCandidateSets } from "../reward-model/candidates.js";
 import { loadEnsemble } from "../reward-model/ensemble.js";
 import { trainEnsemble } from "../reward-model/stage.js";
+import { recoverCommit, writeAllOrNothing } from "../runtime/commit.js";
 import { UserError } from "../runtime/errors.js";
 import { toCsv, writeFileAtomic, writeJsonAtomic } from "../runtime/files.js";
 import { type RunContext, stageDir } from "../runtime/run.js";
@@ -49,6 +50,7 @@ export async function runOptimize(
 ): Promise<MethodName[]> {
   const { config, logger } = ctx;
   const dir = stageDir(ctx, "optimize");
+  recoverCommit(dir);
   const previous = readPrevious(dir);
   const done = new Set(Object.keys(previous?.summary.methods ?? {}) as MethodName[]);
   const methods = requested.filter((m) => ctx.force || !done.has(m));
@@ -80,9 +82,12 @@ export async function runOptimize(
     summary: { methods: { ...previous?.summary.methods, ...fresh.summary.methods } },
     trials: [...(previous?.trials.filter(keep) ?? []), ...fresh.trials],
   };
-  writeResults(dir, merged);
-  for (const [name, spec] of Object.entries(optimizePlots(merged.summary, merged.trials)))
-    await writePlot(dir, name, spec);
+  // All or nothing: the methods in summary.json are taken as done, so they must never be ahead of the plots.
+  await writeAllOrNothing(dir, async (staging) => {
+    writeResults(staging, merged);
+    for (const [name, spec] of Object.entries(optimizePlots(merged.summary, merged.trials)))
+      await writePlot(staging, name, spec);
+  });
   return methods;
 }
 

@@ -1,6 +1,7 @@
 import type { FeaturesConfig, RewardModelConfig } from "../config/schema.js";
+import { removeOrphanedTemporaries } from "../runtime/files.js";
 import { type DataFingerprint, loadCheckpoint, saveCheckpoint } from "./checkpoint.js";
-import { type MemberMetrics, memberDir, removeStaleTemporaries, writeMember } from "./ensemble.js";
+import { type MemberMetrics, memberDir, writeMember } from "./ensemble.js";
 import { groupTensors } from "./score.js";
 import {
   type EpochRecord,
@@ -33,7 +34,7 @@ export type TrainingEvent =
 
 /** Where a member starts: its last checkpoint, or its initial weights. */
 export function startState(job: TrainingJob, plan: MemberPlan): MemberState {
-  removeStaleTemporaries(memberDir(job.ensembleDir, plan.member));
+  removeOrphanedTemporaries(memberDir(job.ensembleDir, plan.member), false);
   return (
     loadCheckpoint(memberDir(job.ensembleDir, plan.member), job.fingerprint) ??
     freshState(job.rewardModel, job.features.dimension, plan.member, plan.seeds)

@@ -4,7 +4,7 @@ import type { Config } from "../config/schema.js";
 import type { Dataset } from "../data/types.js";
 import { UserError } from "../runtime/errors.js";
 import { createProgress } from "../runtime/progress.js";
-import { type RunContext, runStage, stageDir } from "../runtime/run.js";
+import { lockMembers, type RunContext, runStage, stageDir, writeShared } from "../runtime/run.js";
 import { dataFingerprint, loadCheckpoint, removeCheckpoint } from "./checkpoint.js";
 import {
   type MemberMetrics,
@@ -107,9 +107,24 @@ function trainInThisThread(ctx: RunContext, job: TrainingJob, plans: MemberPlan[
 /**
  * Trains the given members of an ensemble (those not finished yet; all of them under --force) into
  * `ensembleDir` with `jobs` threads: this one and jobs − 1 workers, started before `load` reads the
- * data so that their start-up overlaps it.
+ * data so that their start-up overlaps it. The members are locked while they train (see lockMembers).
  */
 export async function trainMembers(
+  ctx: RunContext,
+  load: () => Promise<TrainingData>,
+  ensembleDir: string,
+  members: number[],
+  jobs: number,
+): Promise<void> {
+  const unlock = lockMembers(ctx, ensembleDir, members, "train-rm");
+  try {
+    await trainLocked(ctx, load, ensembleDir, members, jobs);
+  } finally {
+    unlock();
+  }
+}
+
+async function trainLocked(
   ctx: RunContext,
   load: () => Promise<TrainingData>,
   ensembleDir: string,
@@ -205,7 +220,11 @@ export function trainRmPlan(flags: TrainRmFlags, config: Config, env: NodeJS.Pro
  * does). The stage completes, with summary.json, when every member of the ensemble is finished,
  * whichever process finishes last.
  */
-export async function trainRewardModels(ctx: RunContext, plan: TrainRmPlan): Promise<void> {
+export async function trainRewardModels(
+  ctx: RunContext,
+  plan: TrainRmPlan,
+  load: () => Promise<TrainingData> = () => loadTrainingData(ctx.config),
+): Promise<void> {
   const { config, logger } = ctx;
   const dir = stageDir(ctx, "reward-models");
   await runStage(ctx, "reward-models", async () => {
@@ -214,8 +233,8 @@ export async function trainRewardModels(ctx: RunContext, plan: TrainRmPlan): Pro
       const { index, count, from } = plan.shard;
       logger.info({ shard: plan.shard }, `shard ${index}/${count} (${from}): member(s) ${own.join(", ")}`);
     }
-    await trainMembers(ctx, () => loadTrainingData(config), dir, own, plan.jobs);
-    const complete = summarizeEnsemble(dir, config, ctx.backend);
+    await trainMembers(ctx, load, dir, own, plan.jobs);
+    const complete = writeShared(ctx, () => summarizeEnsemble(dir, config, ctx.backend));
     if (!complete) {
       const missing = Array.from({ length: config.rewardModel.members }, (_, m) => m).filter(
         (m) => !memberFinished(dir, m),
