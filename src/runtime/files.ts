@@ -20,7 +20,7 @@ export function crashPoint(when: "after" | "before", path: string): void {
 }
 
 /** Gives a file-system error the path of the file being written when it has none (ENOSPC from write()). */
-function namePath(error: unknown, path: string): unknown {
+export function namePath(error: unknown, path: string): unknown {
   const errno = error as NodeJS.ErrnoException;
   if (typeof errno?.code === "string" && (errno.path === undefined || errno.path.endsWith(".tmp"))) {
     errno.path = path;

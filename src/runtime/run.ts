@@ -5,8 +5,8 @@ import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { packagePath } from "../config/load.js";
 import type { Config } from "../config/schema.js";
 import { type BackendChoice, initBackend } from "./backend.js";
-import { describeSystemError, EnvironmentError, UserError } from "./errors.js";
-import { removeOrphanedTemporaries, writeFileAtomic, writeJsonAtomic } from "./files.js";
+import { EnvironmentError, UserError } from "./errors.js";
+import { namePath, removeOrphanedTemporaries, writeFileAtomic, writeJsonAtomic } from "./files.js";
 import {
   acquireLock,
   describeHolder,
@@ -110,11 +110,16 @@ type FolderState = { kind: "new" } | { kind: "same" } | { kind: "other"; differe
 function folderState(out: string, config: Config): FolderState {
   const configPath = join(out, "config.yaml");
   if (!existsSync(configPath)) return { kind: "new" };
+  let text: string;
+  try {
+    text = readFileSync(configPath, "utf8");
+  } catch (error) {
+    throw namePath(error, configPath);
+  }
   let previous: unknown;
   try {
-    previous = parseYaml(readFileSync(configPath, "utf8"));
+    previous = parseYaml(text);
   } catch (error) {
-    if (describeSystemError(error) !== undefined) throw error;
     throw new UserError(
       `${configPath}: not a readable config (${(error as Error).message.split("\n")[0]}): ` +
         "choose another --out, or pass --force to replace the run",
