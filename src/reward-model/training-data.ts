@@ -3,7 +3,7 @@ import { readCsvPairs } from "../data/csv.js";
 import { readHhRlhfPairs } from "../data/hh-rlhf.js";
 import { readJsonlPairs } from "../data/jsonl.js";
 import { loadDataset } from "../data/load.js";
-import { collectRecords } from "../data/records.js";
+import { collectRecords, withEmptyKept } from "../data/records.js";
 import { assignSplits, SPLITS } from "../data/split.js";
 import type { Dataset, LineRecord, PreferencePair, Split } from "../data/types.js";
 import { featurize } from "../features/hashing.js";
@@ -44,9 +44,10 @@ export function trainingDataFromDataset(dataset: Dataset, features: FeaturesConf
 }
 
 function pairReader(config: Config, path: string): AsyncIterable<LineRecord<PreferencePair>> {
-  if (config.data.source === "hh-rlhf") return readHhRlhfPairs(path);
-  if (config.data.source === "csv") return readCsvPairs(path, config.data.csv);
-  return readJsonlPairs(path);
+  const { onEmptyResponse } = config.data;
+  if (config.data.source === "hh-rlhf") return readHhRlhfPairs(path, onEmptyResponse);
+  if (config.data.source === "csv") return readCsvPairs(path, config.data.csv, onEmptyResponse);
+  return readJsonlPairs(path, onEmptyResponse);
 }
 
 /**
@@ -84,10 +85,10 @@ export async function loadTrainingData(config: Config): Promise<TrainingData> {
       promptOfPair[pairNumber] = prompt;
       builder.add(featurize(pair.prompt, pair.chosen, features));
       builder.add(featurize(pair.prompt, pair.rejected, features));
-      yield { line: record.line, value: { id: pair.id } };
+      yield { line: record.line, value: { id: pair.id }, empty: record.empty };
     }
   }
-  const { values, dropped } = await collectRecords(featurised(), path, data.maxPairs);
+  const { values, dropped, emptyKept } = await collectRecords(featurised(), path, data.maxPairs);
   const pairs = values.length;
   const assignment = assignSplits([...promptIds.keys()], config.seed, data.splits);
   const splitOfPrompt = [...promptIds.keys()].map((prompt) => assignment.get(prompt) as Split);
@@ -107,6 +108,6 @@ export async function loadTrainingData(config: Config): Promise<TrainingData> {
     pool: builder.seal(),
     splits,
     dropped,
-    source: `${data.source}: ${path} (${pairs} pairs)`,
+    source: `${data.source}: ${path} (${withEmptyKept(`${pairs} pairs`, emptyKept)})`,
   };
 }
