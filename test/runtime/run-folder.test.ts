@@ -241,3 +241,18 @@ test("a read-only --out exits 4 naming it (where this machine has a read-only pl
     /^align: error: \/sys\/align-read-only-test\/run: (operation not permitted|read-only file system|permission denied) \(E/m,
   );
 });
+
+test("an unexpected error (here a run.json that is not JSON) exits 1 with its stack on stderr and in run.log", () => {
+  const out = join(tempDir("bug"), "run");
+  assert.equal(align("simulate", "--out", out, ...small).status, 0);
+  writeFileSync(join(out, "run.json"), "{ not json");
+  const result = align("simulate", "--out", out, ...small);
+  assert.equal(result.status, 1, result.stderr);
+  assert.match(result.stderr, /SyntaxError: .*JSON[\s\S]*\n\s+at /);
+  const failure = readFileSync(join(out, "run.log"), "utf8")
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line))
+    .find((entry) => entry.level === 50);
+  assert.match(failure.err.stack, /^SyntaxError: [\s\S]*\n\s+at /);
+});
