@@ -8,7 +8,10 @@ import { UserError } from "./errors.js";
  * alive by refreshing its mtime on a timer, which a thread busy in synchronous training for minutes
  * cannot do (its lock would be taken as stale under it), and it records no owner to name in a refusal.
  * A lock whose owner was a process on this host that no longer exists is stale: it is taken over with
- * a warning. Locks are released on exit, also after SIGINT or SIGTERM.
+ * a warning. Locks are released on exit. A process killed by a signal (Ctrl-C, SIGTERM, kill -9) leaves
+ * its lock, stale, for the next run to take over: a handler that removed it would be run only when the
+ * event loop is free, so Ctrl-C during synchronous training would wait for the training to end (measured:
+ * 9.5 s, and the signal then lost).
  */
 
 export interface LockHolder {
@@ -39,14 +42,6 @@ function installHandlers(): void {
   if (handlersInstalled) return;
   handlersInstalled = true;
   process.on("exit", releaseAll);
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    const onSignal = () => {
-      releaseAll();
-      process.removeListener(signal, onSignal);
-      process.kill(process.pid, signal);
-    };
-    process.on(signal, onSignal);
-  }
 }
 
 function readHolder(path: string): LockHolder | undefined {
