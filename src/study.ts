@@ -6,7 +6,7 @@ import { pipeline, stageNamed } from "./pipeline.js";
 import type { Claim } from "./report/claims.js";
 import { writeReport } from "./report/stage.js";
 import type { RunContext } from "./run/folder.js";
-import { executeStage, stageRequest } from "./run/stage.js";
+import { checkData, executeStage, type StageRequest, stageRequest } from "./run/stage.js";
 import { UserError } from "./runtime/errors.js";
 
 /** Refuses a config whose stages need one that is neither listed nor complete in the run folder. */
@@ -21,18 +21,28 @@ export function checkStages(config: Config, out: string): void {
   }
 }
 
+/** The stages a config runs, in pipeline order. */
+function studyStages(config: Config) {
+  return pipeline.filter((s) => config.stages.includes(s.name));
+}
+
+/** A whole study's request (every optimisation method) and the check of its data before anything is written. */
+export function studyRequest(config: Config, plan: JobPlan) {
+  const request = stageRequest(config, { plan, methods: methodNames });
+  return { request, check: checkData(studyStages(config), request) };
+}
+
 /**
- * A whole study: the config's stages in pipeline order (each skipped when already complete, every
- * optimisation method), then the report. `print` gets each stage's summary table. Returns the claims.
+ * A whole study: the config's stages in pipeline order (each skipped when already complete), then the
+ * report. `print` gets each stage's summary table. Returns the claims.
  * `align reproduce` is one call of it, and so is each point of a sweep.
  */
 export async function runStudy(
   ctx: RunContext,
-  plan: JobPlan,
+  request: StageRequest,
   print: (text: string) => void = () => {},
 ): Promise<Claim[]> {
-  const request = stageRequest(ctx, { plan, methods: methodNames });
-  for (const stage of pipeline.filter((s) => ctx.config.stages.includes(s.name))) {
+  for (const stage of studyStages(ctx.config)) {
     const summary = await executeStage(ctx, stage, request);
     if (summary !== undefined) print(stage.table(summary));
   }

@@ -3,9 +3,9 @@ import { loadConfig } from "../config/load.js";
 import { type Config, methodNames, type StageName } from "../config/schema.js";
 import { writeSyntheticJsonl } from "../data/synthetic.js";
 import { pipeline } from "../pipeline.js";
-import { packageVersions } from "../run/folder.js";
-import type { StageRequest } from "../run/stage.js";
-import { UserError } from "../runtime/errors.js";
+import { logFailure, packageVersions } from "../run/folder.js";
+import { checkData, type StageAsk, stageRequest } from "../run/stage.js";
+import { describeSystemError, EXIT_ENVIRONMENT, UserError } from "../runtime/errors.js";
 import { compareCommand } from "./compare.js";
 import { type JobFlags, jobPlan, wholeJob, withJobFlags } from "./job-flags.js";
 import {
@@ -29,7 +29,7 @@ type StageOptions = CommonOptions & JobFlags & { varianceAware?: boolean; method
 /** The flags a stage's command adds to the common ones, and what they ask of the stage. */
 interface StageFlags {
   define(command: Command): Command;
-  request(options: StageOptions, config: Config): Partial<Omit<StageRequest, "dataset">>;
+  request(options: StageOptions, config: Config): Partial<StageAsk>;
 }
 
 const stageFlags: Partial<Record<StageName, StageFlags>> = {
@@ -61,10 +61,15 @@ function buildProgram(): Command {
       stage.needs.length > 0 ? "run folder holding the trained ensemble" : "run folder to write into";
     const command = withRunOptions(program.command(stage.name).description(stage.description), outHelp);
     (flags?.define(command) ?? command).action(async (options: StageOptions) => {
-      // Flags are checked before anything is written.
-      const extra = flags?.request(options, resolveOptionsConfig(options)) ?? {};
-      const ctx = await openRunFromOptions(options, stage.name);
-      await runAndPrint(ctx, stage, { plan: wholeJob(), ...extra });
+      // Flags and data are checked before anything is written.
+      const config = resolveOptionsConfig(options);
+      const request = stageRequest(config, { plan: wholeJob(), ...flags?.request(options, config) });
+      const ctx = await openRunFromOptions(options, stage.name, {
+        config,
+        check: checkData([stage], request),
+        shard: request.plan.shard !== undefined,
+      });
+      await runAndPrint(ctx, stage, request);
     });
   }
 
@@ -133,7 +138,10 @@ function buildProgram(): Command {
   return program;
 }
 
-/** Runs the CLI: user errors exit 2 with one message, bugs exit 1 with a stack. */
+/**
+ * Runs the CLI: user errors exit 2 with one message, environment errors (the file system refused) exit 4
+ * with one message naming the path and the cause, bugs exit 1 with a stack; the stack goes to run.log too.
+ */
 export async function main(argv: string[]): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
@@ -144,10 +152,19 @@ export async function main(argv: string[]): Promise<void> {
     }
     if (error instanceof UserError) {
       console.error(`align: error: ${error.message}`);
+      logFailure(error, error.message);
       process.exitCode = 2;
       return;
     }
+    const environment = describeSystemError(error);
+    if (environment !== undefined) {
+      console.error(`align: error: ${environment}`);
+      logFailure(error, environment);
+      process.exitCode = EXIT_ENVIRONMENT;
+      return;
+    }
     console.error(error);
+    logFailure(error, "a bug: please report it with this stack");
     process.exitCode = 1;
   }
 }

@@ -1,7 +1,7 @@
 import { type Command, Option } from "commander";
 import { loadConfig } from "../config/load.js";
 import { type Config, type MethodName, methodNames } from "../config/schema.js";
-import { openRun, type RunContext } from "../run/folder.js";
+import { openRun, type RunContext, type RunOptions } from "../run/folder.js";
 import { type BackendChoice, backendChoices } from "../runtime/backend.js";
 import { UserError } from "../runtime/errors.js";
 
@@ -40,9 +40,22 @@ export function resolveOptionsConfig(options: CommonOptions): Config {
   return loadConfig(options.config, options.set);
 }
 
-export async function openRunFromOptions(options: CommonOptions, command: string): Promise<RunContext> {
-  const config = resolveOptionsConfig(options);
-  return openRun({ out: options.out, config, backend: options.backend, force: options.force, command });
+/** Opens the run folder of a command; `extra` adds the data check and the shard mode (see RunOptions). */
+export async function openRunFromOptions(
+  options: CommonOptions,
+  command: string,
+  extra: Pick<RunOptions, "check" | "shard"> & { config?: Config } = {},
+): Promise<RunContext> {
+  const config = extra.config ?? resolveOptionsConfig(options);
+  return openRun({
+    out: options.out,
+    config,
+    backend: options.backend,
+    force: options.force,
+    command,
+    check: extra.check,
+    shard: extra.shard,
+  });
 }
 
 /** Methods from --methods and --variance-aware; with neither, the config's list. */

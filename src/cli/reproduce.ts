@@ -2,9 +2,11 @@ import { join, resolve } from "node:path";
 import { loadConfig } from "../config/load.js";
 import { type Claim, intervalPhrase, verdictTally } from "../report/claims.js";
 import { writeReport } from "../report/stage.js";
-import { openRun } from "../run/folder.js";
+import { openRun, RUN_LOCK } from "../run/folder.js";
+import { removeOrphanedTemporaries } from "../runtime/files.js";
+import { acquireLock } from "../runtime/lock.js";
 import { packagePath } from "../runtime/paths.js";
-import { checkStages, runStudy } from "../study.js";
+import { checkStages, runStudy, studyRequest } from "../study.js";
 import { wholeJob } from "./job-flags.js";
 import type { CommonOptions } from "./options.js";
 
@@ -21,14 +23,16 @@ export async function reproduce(options: CommonOptions): Promise<string[]> {
   const config = loadConfig(configFile, options.set);
   const out = options.out || resolve("results", config.name);
   checkStages(config, out);
+  const { request, check } = studyRequest(config, wholeJob());
   const ctx = await openRun({
     out,
     config,
     backend: options.backend,
     force: options.force,
     command: "reproduce",
+    check,
   });
-  const claims = await runStudy(ctx, wholeJob(), (text) => console.log(`${text}\n`));
+  const claims = await runStudy(ctx, request, (text) => console.log(`${text}\n`));
   const path = join(ctx.out, "report.md");
   const required = (c: Claim) => config.report.requiredClaims.includes(c.id);
   for (const claim of claims) {
@@ -56,7 +60,14 @@ export async function reproduce(options: CommonOptions): Promise<string[]> {
 
 /** `align report`: rebuilds the report from the run folder's own metrics and config. */
 export function reportCommand(out: string): void {
-  const config = loadConfig(resolve(out, "config.yaml"));
-  const { path } = writeReport(resolve(out), config.report);
-  console.log(`report: ${path}`);
+  const dir = resolve(out);
+  const config = loadConfig(join(dir, "config.yaml"));
+  const lock = acquireLock(join(dir, RUN_LOCK), { command: "report", what: `run folder ${dir}` });
+  try {
+    removeOrphanedTemporaries(dir, false);
+    const { path } = writeReport(dir, config.report);
+    console.log(`report: ${path}`);
+  } finally {
+    lock.release();
+  }
 }

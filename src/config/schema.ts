@@ -95,6 +95,14 @@ const dataSchema = z
       .describe("Data file (.jsonl, .jsonl.gz, .csv). `${ALIGN_DATA_DIR}` expands to the real-data folder."),
     maxPairs: int(1).optional().describe("Read at most this many pairs (file order)."),
     maxPrompts: int(1).optional().describe("Read at most this many candidate sets (alpaca-eval)."),
+    onEmptyResponse: z
+      .enum(["keep", "drop", "error"])
+      .default("keep")
+      .describe(
+        "A response that is empty (or only whitespace): keep it as data (an empty answer is a real, bad " +
+          "answer; its feature row is empty), drop its pair (counted in `dropped` as empty-response) or stop " +
+          "with an error naming the line. A missing field is always an error.",
+      ),
     alpacaPairsPerInstruction: int(1)
       .default(6)
       .describe(

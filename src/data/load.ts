@@ -4,7 +4,7 @@ import { drawCandidatePairs, readAlpacaEvalSets } from "./alpaca-eval.js";
 import { readCsvPairs } from "./csv.js";
 import { readHhRlhfPairs } from "./hh-rlhf.js";
 import { readJsonlPairs } from "./jsonl.js";
-import { collectRecords } from "./records.js";
+import { collectRecords, withEmptyKept } from "./records.js";
 import { assignSplits, SPLITS, splitPairs } from "./split.js";
 import { generateSynthetic } from "./synthetic.js";
 import type { CandidateSet, Dataset, LineRecord, PreferencePair, Split } from "./types.js";
@@ -91,9 +91,9 @@ export const pairFileSources: readonly DataConfig["source"][] = ["jsonl", "hh-rl
 
 /** The reader of a pair file source: the one dispatcher from data.source to a file format. */
 export function pairReader(data: DataConfig, path: string): AsyncIterable<LineRecord<PreferencePair>> {
-  if (data.source === "hh-rlhf") return readHhRlhfPairs(path);
-  if (data.source === "csv") return readCsvPairs(path, data.csv);
-  return readJsonlPairs(path);
+  if (data.source === "hh-rlhf") return readHhRlhfPairs(path, data.onEmptyResponse);
+  if (data.source === "csv") return readCsvPairs(path, data.csv, data.onEmptyResponse);
+  return readJsonlPairs(path, data.onEmptyResponse);
 }
 
 /** Loads the configured data source, honouring maxPairs and maxPrompts, and splits it by prompt. */
@@ -110,18 +110,26 @@ export async function loadDataset(data: DataConfig, seed: number): Promise<Datas
   }
   const path = requirePath(data);
   if (data.source === "alpaca-eval") {
-    const { values: sets, dropped } = await collectRecords(readAlpacaEvalSets(path), path, data.maxPrompts);
+    const {
+      values: sets,
+      dropped,
+      emptyKept,
+    } = await collectRecords(readAlpacaEvalSets(path, data.onEmptyResponse), path, data.maxPrompts);
     const pairs = drawCandidatePairs(sets, data.alpacaPairsPerInstruction, data.alpacaMinPreferenceGap, seed);
     return {
       ...fromCandidateSets(sets, pairs.slice(0, data.maxPairs), data, seed),
       dropped,
-      source: `alpaca-eval: ${path} (${sets.length} instructions)`,
+      source: `alpaca-eval: ${path} (${withEmptyKept(`${sets.length} instructions`, emptyKept)})`,
     };
   }
-  const { values: pairs, dropped } = await collectRecords(pairReader(data, path), path, data.maxPairs);
+  const {
+    values: pairs,
+    dropped,
+    emptyKept,
+  } = await collectRecords(pairReader(data, path), path, data.maxPairs);
   return {
     ...fromPairs(pairs, data, seed),
     dropped,
-    source: `${data.source}: ${path} (${pairs.length} pairs)`,
+    source: `${data.source}: ${path} (${withEmptyKept(`${pairs.length} pairs`, emptyKept)})`,
   };
 }

@@ -52,6 +52,7 @@ export const disagreementStage: Stage<DisagreementMetrics> = {
   description: "measure how much the ensemble's reward models disagree on held-out pairs",
   summaryFile: "metrics.json",
   needs: ["train-rm"],
+  check: (request) => request.dataset(),
   run: async (ctx, request) => runDisagreement(ctx, await request.dataset()),
   table: summaryTable,
   section: disagreementSection,

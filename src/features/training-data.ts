@@ -1,6 +1,6 @@
 import type { Config, FeaturesConfig } from "../config/schema.js";
 import { checkSplits, loadDataset, pairFileSources, pairReader } from "../data/load.js";
-import { collectRecords } from "../data/records.js";
+import { collectRecords, withEmptyKept } from "../data/records.js";
 import { assignSplits, SPLITS } from "../data/split.js";
 import type { Dataset, LineRecord, Split } from "../data/types.js";
 import { featurize } from "./hashing.js";
@@ -74,10 +74,10 @@ export async function loadTrainingData(config: Config): Promise<TrainingData> {
       promptOfPair[pairNumber] = prompt;
       builder.add(featurize(pair.prompt, pair.chosen, features));
       builder.add(featurize(pair.prompt, pair.rejected, features));
-      yield { line: record.line, value: { id: pair.id } };
+      yield { line: record.line, value: { id: pair.id }, empty: record.empty };
     }
   }
-  const { values, dropped } = await collectRecords(featurised(), path, data.maxPairs);
+  const { values, dropped, emptyKept } = await collectRecords(featurised(), path, data.maxPairs);
   const pairs = values.length;
   const assignment = assignSplits([...promptIds.keys()], config.seed, data.splits);
   const splitOfPrompt = [...promptIds.keys()].map((prompt) => assignment.get(prompt) as Split);
@@ -92,6 +92,6 @@ export async function loadTrainingData(config: Config): Promise<TrainingData> {
     pool: builder.seal(),
     splits,
     dropped,
-    source: `${data.source}: ${path} (${pairs} pairs)`,
+    source: `${data.source}: ${path} (${withEmptyKept(`${pairs} pairs`, emptyKept)})`,
   };
 }

@@ -8,6 +8,7 @@ import { scoreCandidateSets } from "../reward-model/score.js";
 import { trainEnsemble } from "../reward-model/stage.js";
 import type { RunContext } from "../run/folder.js";
 import { type Stage, stageDir } from "../run/stage.js";
+import { recoverCommit, writeAllOrNothing } from "../runtime/commit.js";
 import { UserError } from "../runtime/errors.js";
 import { toCsv, writeFileAtomic, writeJsonAtomic } from "../runtime/files.js";
 import { optimizePlots } from "./plots.js";
@@ -58,6 +59,7 @@ async function runOptimize(
 ): Promise<OptimizeSummary> {
   const { config, logger } = ctx;
   const dir = stageDir(ctx, "optimize");
+  recoverCommit(dir);
   const previous = readPrevious(dir);
   const done = new Set(Object.keys(previous?.summary.methods ?? {}) as MethodName[]);
   const methods = requested.filter((m) => ctx.force || !done.has(m));
@@ -100,9 +102,12 @@ async function runOptimize(
     },
     trials: [...(previous?.trials.filter(keep) ?? []), ...fresh.trials],
   };
-  writeResults(dir, merged);
-  for (const [name, spec] of Object.entries(optimizePlots(merged.summary, merged.trials)))
-    await writePlot(dir, name, spec);
+  // All or nothing: the methods in summary.json are taken as done, so they must never be ahead of the plots.
+  await writeAllOrNothing(dir, async (staging) => {
+    writeResults(staging, merged);
+    for (const [name, spec] of Object.entries(optimizePlots(merged.summary, merged.trials)))
+      await writePlot(staging, name, spec);
+  });
   return merged.summary;
 }
 
@@ -125,6 +130,7 @@ export const optimizeStage: Stage<OptimizeSummary> = {
   description: "optimise policies against the ensemble and evaluate them under the true reward",
   summaryFile: "summary.json",
   needs: ["train-rm"],
+  check: (request) => request.dataset(),
   regenerateFlags: `--methods ${methodNames.join(",")}`,
   incremental: true,
   run: async (ctx, request) =>

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Config, FeaturesConfig } from "../config/schema.js";
 import type { Split } from "../data/types.js";
@@ -43,12 +43,6 @@ export function memberDir(ensembleDir: string, member: number): string {
 /** A member is finished once its metrics.json exists: it is written after its weights and curves. */
 export function memberFinished(ensembleDir: string, member: number): boolean {
   return existsSync(join(memberDir(ensembleDir, member), "metrics.json"));
-}
-
-/** Removes what a killed write left behind in a member folder (files.ts writes through `*.tmp` names). */
-export function removeStaleTemporaries(dir: string): void {
-  if (!existsSync(dir)) return;
-  for (const name of readdirSync(dir)) if (name.endsWith(".tmp")) rmSync(join(dir, name), { force: true });
 }
 
 /**

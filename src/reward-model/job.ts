@@ -1,8 +1,9 @@
 import type { FeaturesConfig, RewardModelConfig } from "../config/schema.js";
 import { splitSizes, type TrainingData } from "../features/training-data.js";
 import type { LocalRun } from "../jobs/schedule.js";
+import { removeOrphanedTemporaries } from "../runtime/files.js";
 import { type DataFingerprint, loadCheckpoint, saveCheckpoint } from "./checkpoint.js";
-import { type MemberMetrics, memberDir, removeStaleTemporaries, writeMember } from "./ensemble.js";
+import { type MemberMetrics, memberDir, writeMember } from "./ensemble.js";
 import { groupTensors } from "./score.js";
 import {
   type EpochRecord,
@@ -35,7 +36,7 @@ export type TrainingEvent =
 
 /** Where a member starts: its last checkpoint, or its initial weights. */
 function startState(job: TrainingJob, plan: MemberPlan): MemberState {
-  removeStaleTemporaries(memberDir(job.ensembleDir, plan.member));
+  removeOrphanedTemporaries(memberDir(job.ensembleDir, plan.member), false);
   return (
     loadCheckpoint(memberDir(job.ensembleDir, plan.member), job.fingerprint) ??
     freshState(job.rewardModel, job.features.dimension, plan.member, plan.seeds)

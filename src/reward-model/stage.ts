@@ -1,15 +1,10 @@
 import { rmSync } from "node:fs";
 import type { Dataset } from "../data/types.js";
-import {
-  loadTrainingData,
-  splitSizes,
-  type TrainingData,
-  trainingDataFromDataset,
-} from "../features/training-data.js";
+import { splitSizes, type TrainingData, trainingDataFromDataset } from "../features/training-data.js";
 import { startWorkers } from "../jobs/pool.js";
 import { runScheduled } from "../jobs/schedule.js";
 import { type JobPlan, shardItems } from "../jobs/shard.js";
-import type { RunContext } from "../run/folder.js";
+import { lockMembers, type RunContext, writeShared } from "../run/folder.js";
 import { type Stage, stageDir } from "../run/stage.js";
 import { createProgress } from "../runtime/progress.js";
 import { dataFingerprint, loadCheckpoint, removeCheckpoint } from "./checkpoint.js";
@@ -113,9 +108,24 @@ function trainInThisThread(ctx: RunContext, job: TrainingJob, plans: MemberPlan[
 /**
  * Trains the given members of an ensemble (those not finished yet; all of them under --force) into
  * `ensembleDir` with `jobs` threads: this one and jobs − 1 workers, started before `load` reads the
- * data so that their start-up overlaps it.
+ * data so that their start-up overlaps it. The members are locked while they train (see lockMembers).
  */
 export async function trainMembers(
+  ctx: RunContext,
+  load: () => Promise<TrainingData>,
+  ensembleDir: string,
+  members: number[],
+  jobs: number,
+): Promise<void> {
+  const unlock = lockMembers(ctx, ensembleDir, members, "train-rm");
+  try {
+    await trainLocked(ctx, load, ensembleDir, members, jobs);
+  } finally {
+    unlock();
+  }
+}
+
+async function trainLocked(
   ctx: RunContext,
   load: () => Promise<TrainingData>,
   ensembleDir: string,
@@ -184,7 +194,11 @@ export function trainEnsemble(
  * does). The stage completes, with summary.json, when every member of the ensemble is finished,
  * whichever process finishes last.
  */
-async function trainRewardModels(ctx: RunContext, plan: JobPlan): Promise<EnsembleSummary | undefined> {
+async function trainRewardModels(
+  ctx: RunContext,
+  plan: JobPlan,
+  load: () => Promise<TrainingData>,
+): Promise<EnsembleSummary | undefined> {
   const { config, logger } = ctx;
   const dir = stageDir(ctx, "reward-models");
   const own = shardItems(config.rewardModel.members, plan.shard);
@@ -192,8 +206,8 @@ async function trainRewardModels(ctx: RunContext, plan: JobPlan): Promise<Ensemb
     const { index, count, from } = plan.shard;
     logger.info({ shard: plan.shard }, `shard ${index}/${count} (${from}): member(s) ${own.join(", ")}`);
   }
-  await trainMembers(ctx, () => loadTrainingData(config), dir, own, plan.jobs);
-  const summary = summarizeEnsemble(dir, config, ctx.backend);
+  await trainMembers(ctx, load, dir, own, plan.jobs);
+  const summary = writeShared(ctx, () => summarizeEnsemble(dir, config, ctx.backend));
   if (summary === undefined) {
     const missing = missingMembers(dir, config.rewardModel.members);
     logger.info(
@@ -210,7 +224,8 @@ export const trainRmStage: Stage<EnsembleSummary> = {
   description: "train N independent reward models on a preference dataset",
   summaryFile: "summary.json",
   needs: [],
-  run: (ctx, request) => trainRewardModels(ctx, request.plan),
+  check: (request) => request.trainingData(),
+  run: (ctx, request) => trainRewardModels(ctx, request.plan, request.trainingData),
   table: rewardModelsTable,
   section: rewardModelsSection,
 };

@@ -1,32 +1,49 @@
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import type { MethodName, StageName } from "../config/schema.js";
+import type { Config, MethodName, StageName } from "../config/schema.js";
 import { loadDataset } from "../data/load.js";
 import type { Dataset } from "../data/types.js";
+import { loadTrainingData, type TrainingData } from "../features/training-data.js";
 import type { JobPlan } from "../jobs/shard.js";
 import { writeJsonAtomic } from "../runtime/files.js";
-import { type RunContext, readJson } from "./folder.js";
+import { type RunContext, readJson, writeShared } from "./folder.js";
 
 /** What a command asks of a stage beyond the config. */
 export interface StageRequest {
   /** The run's dataset, loaded once however many stages need it. */
   dataset: () => Promise<Dataset>;
+  /** The training pairs featurised (streamed from pair files), loaded once. */
+  trainingData: () => Promise<TrainingData>;
   /** Threads and shard of the stage's job. */
   plan: JobPlan;
   /** Optimisation methods to run; undefined: the config's `optimize.methods`. */
   methods?: readonly MethodName[];
 }
 
-/** A request whose dataset is loaded once, on first use, however many stages ask for it. */
-export function stageRequest(ctx: RunContext, extra: Omit<StageRequest, "dataset">): StageRequest {
-  let dataset: Promise<Dataset> | undefined;
+/** Extra things a command asks of a stage: everything of a request but the data. */
+export type StageAsk = Omit<StageRequest, "dataset" | "trainingData">;
+
+/** Memoises a loader: it runs on first use, however many stages (and the run folder's check) ask. */
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  return () => {
+    value ??= load();
+    return value;
+  };
+}
+
+/** A request whose data is loaded once, on first use, however many stages ask for it. */
+export function stageRequest(config: Config, extra: StageAsk): StageRequest {
   return {
     ...extra,
-    dataset: () => {
-      dataset ??= loadDataset(ctx.config.data, ctx.config.seed);
-      return dataset;
-    },
+    dataset: once(() => loadDataset(config.data, config.seed)),
+    trainingData: once(() => loadTrainingData(config)),
   };
+}
+
+/** Reads what the stages need (throwing on bad data) before anything is written into the run folder. */
+export function checkData(stages: readonly Stage<unknown>[], request: StageRequest): () => Promise<unknown> {
+  return () => Promise.all(stages.map((stage) => stage.check?.(request)));
 }
 
 /** What a stage's report section gets besides its summary. */
@@ -56,6 +73,8 @@ export interface Stage<Summary = unknown> {
   regenerateFlags?: string;
   /** Re-runs its body even when complete, adding to its results (optimize's methods). */
   incremental?: boolean;
+  /** Reads the data it needs, so that bad data fails before anything is written (see openRun's check). */
+  check?: (request: StageRequest) => Promise<unknown>;
   /** Does the stage's work; returns its summary, or undefined when this process did not finish it (a shard). */
   run(ctx: RunContext, request: StageRequest): Promise<Summary | undefined>;
   /** The summary as plain text for the terminal. */
@@ -87,18 +106,21 @@ export async function executeStage<Summary>(
     );
     return undefined;
   }
-  rmSync(marker, { force: true });
+  writeShared(ctx, () => rmSync(marker, { force: true }));
   const started = Date.now();
   const summary = await stage.run(ctx, request);
   if (summary === undefined) return undefined;
   const seconds = (Date.now() - started) / 1000;
-  writeJsonAtomic(marker, { stage: stage.folder, finishedAt: new Date().toISOString(), seconds });
-  const runPath = join(ctx.out, "run.json");
-  const run = readJson(runPath) ?? {};
-  const stages = (run.stages ?? {}) as Record<string, unknown>;
-  writeJsonAtomic(runPath, {
-    ...run,
-    stages: { ...stages, [stage.folder]: { seconds, backend: ctx.backend } },
+  // run.json before the marker: a kill between them redoes the stage rather than lose its entry.
+  writeShared(ctx, () => {
+    const runPath = join(ctx.out, "run.json");
+    const run = readJson(runPath) ?? {};
+    const stages = (run.stages ?? {}) as Record<string, unknown>;
+    writeJsonAtomic(runPath, {
+      ...run,
+      stages: { ...stages, [stage.folder]: { seconds, backend: ctx.backend } },
+    });
+    writeJsonAtomic(marker, { stage: stage.folder, finishedAt: new Date().toISOString(), seconds });
   });
   ctx.logger.info({ stage: stage.folder, seconds }, `${stage.folder}: done in ${seconds.toFixed(1)} s`);
   return summary;

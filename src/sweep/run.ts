@@ -10,7 +10,7 @@ import type { BackendChoice } from "../runtime/backend.js";
 import { toCsv, writeFileAtomic, writeJsonAtomic } from "../runtime/files.js";
 import { textTable } from "../runtime/table.js";
 import type { Interval } from "../stats/bootstrap.js";
-import { runStudy } from "../study.js";
+import { runStudy, studyRequest } from "../study.js";
 import { sweepPlots } from "./plots.js";
 import type { Grid, SweepPoint } from "./points.js";
 
@@ -31,15 +31,17 @@ export async function runSweepPoint(
 ): Promise<boolean> {
   const out = pointDir(dir, point);
   if (!options.force && existsSync(join(out, MARKER))) return false;
+  // One thread per point: the points themselves are what runs in parallel.
+  const { request, check } = studyRequest(point.config, { jobs: 1 });
   const ctx = await openRun({
     out,
     config: point.config,
     backend: options.backend,
     force: options.force,
     command: "sweep",
+    check,
   });
-  // One thread per point: the points themselves are what runs in parallel.
-  await runStudy(ctx, { jobs: 1 });
+  await runStudy(ctx, request);
   writeJsonAtomic(join(out, MARKER), {
     index: point.index,
     settings: point.settings,
