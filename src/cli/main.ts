@@ -1,5 +1,4 @@
 import { Command, CommanderError } from "commander";
-import { loadConfig } from "../config/load.js";
 import { methodNames } from "../config/schema.js";
 import { writeSyntheticJsonl } from "../data/synthetic.js";
 import { type TrainRmFlags, trainRewardModels, trainRmPlan } from "../reward-model/stage.js";
@@ -9,11 +8,14 @@ import { packageVersions } from "../runtime/run.js";
 import {
   type CommonOptions,
   chooseMethods,
+  configHelp,
   openRunFromOptions,
+  outHelpSuffix,
   resolveOptionsConfig,
+  runFolder,
   withRunOptions,
 } from "./options.js";
-import { defaultConfigPath, reportCommand, reproduce } from "./reproduce.js";
+import { reportCommand, reproduce } from "./reproduce.js";
 import { datasetLoader, disagreementStage, optimizeStage, simulateStage } from "./stages.js";
 
 /** Exit code of `reproduce --check` when a required claim does not hold (1 is for bugs, 2 for user errors). */
@@ -25,6 +27,11 @@ function buildProgram(): Command {
       "Reward-model ensembles, their disagreement, and variance-aware policy optimisation (arXiv 2507.15906)",
     )
     .version(packageVersions().align)
+    .addHelpText(
+      "after",
+      "\nWithout --config, every command runs configs/quick.yaml (the embedded synthetic study);\n" +
+        "without --out, it writes into results/<config name> (results/quick).",
+    )
     .showHelpAfterError()
     .exitOverride();
 
@@ -94,29 +101,29 @@ function buildProgram(): Command {
         `exit ${EXIT_CLAIM_FAILED} when a claim the config marks as required does not hold`,
         false,
       ),
-    "run folder (default: results/<config name>)",
-    "",
-  )
-    .addHelpText("after", `\nWith no --config, runs ${defaultConfigPath()}.`)
-    .action(async (options: CommonOptions & { check: boolean }) => {
-      const failed = await reproduce(options);
-      if (options.check && failed.length > 0) process.exitCode = EXIT_CLAIM_FAILED;
-    });
+    "run folder",
+  ).action(async (options: CommonOptions & { check: boolean }) => {
+    const failed = await reproduce(options);
+    if (options.check && failed.length > 0) process.exitCode = EXIT_CLAIM_FAILED;
+  });
 
   program
     .command("report")
     .description("rebuild report.md, report.html and claims.json from the metrics in a run folder")
-    .requiredOption("-o, --out <dir>", "run folder")
-    .action((options: { out: string }) => reportCommand(options.out));
+    .option("-o, --out <dir>", `run folder ${outHelpSuffix}`)
+    .option("-c, --config <file>", `${configHelp}: only its name, for the default --out`)
+    .action((options: { out?: string; config?: string }) =>
+      reportCommand(options.out || runFolder(options, resolveOptionsConfig(options))),
+    );
 
-  const data = program.command("data").description("inspect and export datasets");
+  const data = program.command("data").description("export datasets");
   data
     .command("synth")
     .description("write the embedded synthetic preference pairs as JSONL")
-    .requiredOption("--out <file>", "JSONL file to write")
-    .option("-c, --config <file>", "YAML config whose data.synthetic section and seed to use")
+    .requiredOption("--out <file>", "JSONL file to write (required: a file, not a run folder)")
+    .option("-c, --config <file>", `${configHelp}: its data.synthetic section and seed`)
     .action(async (options: { out: string; config?: string }) => {
-      const config = loadConfig(options.config);
+      const config = resolveOptionsConfig(options);
       const count = writeSyntheticJsonl(options.out, config.data.synthetic, config.seed);
       console.log(`wrote ${count} pairs to ${options.out}`);
     });

@@ -1,24 +1,19 @@
 import { resolve } from "node:path";
-import { loadConfig, packagePath } from "../config/load.js";
+import { loadConfig } from "../config/load.js";
 import { methodNames } from "../config/schema.js";
 import { writeReport } from "../report/stage.js";
 import { trainRewardModels, trainRmPlan } from "../reward-model/stage.js";
 import { openRun } from "../runtime/run.js";
-import type { CommonOptions } from "./options.js";
+import { type CommonOptions, resolveOptionsConfig, runFolder } from "./options.js";
 import { datasetLoader, disagreementStage, optimizeStage, simulateStage } from "./stages.js";
-
-export function defaultConfigPath(): string {
-  return packagePath("configs", "quick.yaml");
-}
 
 /**
  * Runs the config's stages in pipeline order (each skipped when already complete), then writes the
  * report. Returns the ids of required claims that do not hold.
  */
 export async function reproduce(options: CommonOptions): Promise<string[]> {
-  const configFile = options.config ?? defaultConfigPath();
-  const config = loadConfig(configFile, options.set);
-  const out = options.out || resolve("results", config.name);
+  const config = resolveOptionsConfig(options);
+  const out = runFolder(options, config);
   const ctx = await openRun({
     out,
     config,
@@ -53,5 +48,5 @@ export async function reproduce(options: CommonOptions): Promise<string[]> {
 export function reportCommand(out: string): void {
   const config = loadConfig(resolve(out, "config.yaml"));
   const { path } = writeReport(resolve(out), config.report.disagreementThreshold);
-  console.log(`report: ${path}`);
+  console.log(`report: ${path}\n        ${path.replace(/\.md$/, ".html")}`);
 }

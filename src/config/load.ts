@@ -244,6 +244,11 @@ export function loadConfig(file: string | undefined, overrides: string[] = []): 
   return resolveConfig(withOverrides, source, process.cwd(), overrides);
 }
 
+/** The embedded default study: what every command runs without --config. */
+export function defaultConfigPath(): string {
+  return packagePath("configs", "quick.yaml");
+}
+
 /** Where a relative data path in a config is resolved from. */
 export function packagePath(...parts: string[]): string {
   return join(packageRoot, ...parts);

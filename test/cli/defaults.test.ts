@@ -1,0 +1,52 @@
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { parse as parseYaml } from "yaml";
+import { loadConfig } from "../../src/config/load.js";
+import { alignIn, repoRoot, tempDir } from "./run-cli.js";
+
+const quick = join(repoRoot, "configs/quick.yaml");
+const small = [
+  "--set",
+  "simulate.instances=4",
+  "--set",
+  "simulate.draws=8",
+  "--set",
+  "simulate.memberCounts=[3]",
+];
+
+test("without --config and --out a command runs configs/quick.yaml into results/quick", () => {
+  const cwd = tempDir("defaults");
+  const run = alignIn(cwd, "simulate", ...small);
+  assert.equal(run.status, 0, run.stderr);
+  const written = parseYaml(readFileSync(join(cwd, "results/quick/config.yaml"), "utf8"));
+  const expected = JSON.parse(
+    JSON.stringify(
+      loadConfig(
+        quick,
+        small.filter((a) => a !== "--set"),
+      ),
+    ),
+  );
+  assert.deepEqual(written, expected, "the same study as `--config configs/quick.yaml`");
+  assert.equal(written.rewardModel.bootstrap, true);
+
+  const report = alignIn(cwd, "report");
+  assert.equal(report.status, 0, report.stderr);
+  const paths = report.stdout.match(/\S+report\.(md|html)/g) ?? [];
+  assert.deepEqual(
+    paths.map((p) => p.replace(/.*\//, "")),
+    ["report.md", "report.html"],
+    "report prints both paths",
+  );
+  for (const path of paths) assert.ok(existsSync(path), path);
+});
+
+test("every run command's help says where --out and --config default to", () => {
+  for (const command of ["train-rm", "disagreement", "optimize", "simulate", "reproduce", "report"]) {
+    const help = alignIn(repoRoot, command, "--help").stdout.replace(/\s+/g, " ");
+    assert.match(help, /--out <dir> .*\(default: results\/<config name>\)/, command);
+    assert.match(help, /default: configs\/quick\.yaml/, command);
+  }
+});
