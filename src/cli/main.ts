@@ -4,6 +4,7 @@ import { writeSyntheticJsonl } from "../data/synthetic.js";
 import { type TrainRmFlags, trainRewardModels, trainRmPlan } from "../reward-model/stage.js";
 import { TrainingDivergedError } from "../reward-model/train.js";
 import { UserError } from "../runtime/errors.js";
+import { stopProgress } from "../runtime/progress.js";
 import { packageVersions } from "../runtime/run.js";
 import {
   type CommonOptions,
@@ -15,7 +16,7 @@ import {
   runFolder,
   withRunOptions,
 } from "./options.js";
-import { reportCommand, reproduce } from "./reproduce.js";
+import { reportCommand, reproduce, watchReport } from "./reproduce.js";
 import { datasetLoader, disagreementStage, optimizeStage, simulateStage } from "./stages.js";
 
 /** Exit code of `reproduce --check` when a required claim does not hold (1 is for bugs, 2 for user errors). */
@@ -112,9 +113,12 @@ function buildProgram(): Command {
     .description("rebuild report.md, report.html and claims.json from the metrics in a run folder")
     .option("-o, --out <dir>", `run folder ${outHelpSuffix}`)
     .option("-c, --config <file>", `${configHelp}: only its name, for the default --out`)
-    .action((options: { out?: string; config?: string }) =>
-      reportCommand(options.out || runFolder(options, resolveOptionsConfig(options))),
-    );
+    .option("--watch", "rebuild the report each time a stage finishes, until Ctrl-C")
+    .action(async (options: { out?: string; config?: string; watch?: boolean }) => {
+      const out = options.out || runFolder(options, resolveOptionsConfig(options));
+      if (options.watch) await watchReport(out);
+      else reportCommand(out);
+    });
 
   const data = program.command("data").description("export datasets");
   data
@@ -130,11 +134,24 @@ function buildProgram(): Command {
   return program;
 }
 
+/** Ctrl-C (or a kill): the bar goes, the cursor comes back, and one line says how to go on. */
+function onInterrupt(signal: NodeJS.Signals): void {
+  stopProgress();
+  process.stderr.write(
+    `\nalign: interrupted (${signal}); run the same command again to resume: finished work is kept\n`,
+  );
+  process.exit(signal === "SIGINT" ? 130 : 143);
+}
+
 /** Runs the CLI: user errors exit 2 with one message, bugs exit 1 with a stack. */
 export async function main(argv: string[]): Promise<void> {
+  process.once("SIGINT", onInterrupt);
+  process.once("SIGTERM", onInterrupt);
+  process.once("exit", stopProgress);
   try {
     await buildProgram().parseAsync(argv);
   } catch (error) {
+    stopProgress();
     if (error instanceof CommanderError) {
       process.exitCode = error.exitCode === 0 ? 0 : 2;
       return;

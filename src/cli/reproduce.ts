@@ -1,6 +1,8 @@
-import { resolve } from "node:path";
+import { existsSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { loadConfig } from "../config/load.js";
 import { methodNames } from "../config/schema.js";
+import { stageFolders } from "../report/run-files.js";
 import { writeReport } from "../report/stage.js";
 import { trainRewardModels, trainRmPlan } from "../reward-model/stage.js";
 import { openRun } from "../runtime/run.js";
@@ -49,4 +51,32 @@ export function reportCommand(out: string): void {
   const config = loadConfig(resolve(out, "config.yaml"));
   const { path } = writeReport(resolve(out), config.report.disagreementThreshold);
   console.log(`report: ${path}\n        ${path.replace(/\.md$/, ".html")}`);
+}
+
+/** What a finished stage changes in a run folder: its completion marker and the live metrics. */
+function runFolderState(out: string): string {
+  const stamp = (path: string) => (existsSync(path) ? String(statSync(path).mtimeMs) : "-");
+  return [
+    stamp(join(out, "config.yaml")),
+    ...stageFolders.flatMap((stage) => [
+      stamp(join(out, stage, "complete.json")),
+      stamp(join(out, stage, "metrics.jsonl")),
+    ]),
+  ].join(" ");
+}
+
+/**
+ * `align report --watch`: rebuilds the report whenever a stage finishes (or the live metrics grow),
+ * looking every `seconds`, until Ctrl-C. A folder that is not a run yet is waited for.
+ */
+export async function watchReport(out: string, seconds = 2): Promise<never> {
+  let last = "";
+  for (;;) {
+    const now = runFolderState(out);
+    if (now !== last && existsSync(join(out, "config.yaml"))) {
+      last = now;
+      reportCommand(out);
+    }
+    await new Promise((done) => setTimeout(done, seconds * 1000));
+  }
 }

@@ -105,6 +105,26 @@ export function runOptimization(
   given: OptimizeConfig,
   methodsGiven: readonly MethodName[],
 ): OptimizeResult {
+  const steps = optimizationSteps(repeats, given, methodsGiven);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Trials done and to do, yielded after each trial by optimizationSteps. */
+export interface TrialsDone {
+  done: number;
+  total: number;
+  method: MethodName;
+}
+
+/** runOptimization one trial at a time: yields after each trial (for progress), returns the result. */
+export function* optimizationSteps(
+  repeats: readonly OptimizeInput[],
+  given: OptimizeConfig,
+  methodsGiven: readonly MethodName[],
+): Generator<TrialsDone, OptimizeResult> {
   if (repeats.length === 0) throw new Error("runOptimization needs at least one ensemble");
   // Duplicates would merge into one summary group with twice the trials.
   const config = { ...given, budgets: [...new Set(given.budgets)], betas: [...new Set(given.betas)] };
@@ -112,10 +132,17 @@ export function runOptimization(
   const rows: TrialRow[] = [];
   const pooled = new Map<string, Float64Array[]>();
   const trialCount = new Map<MethodName, number>();
-  repeats.forEach((input, repeat) => {
-    const prompts = validate(input, repeat, methods).slice(0, config.maxPrompts);
+  const validated = repeats.map((input, repeat) =>
+    validate(input, repeat, methods).slice(0, config.maxPrompts),
+  );
+  const plans = validated.map((prompts, repeat) =>
+    trialPlans(methods, config, repeat, prompts[0].memberScores.length),
+  );
+  const total = plans.reduce((sum, p) => sum + p.length, 0);
+  let done = 0;
+  for (const [repeat, prompts] of validated.entries()) {
     const prepared = prompts.map((p) => prepare(p, config));
-    for (const plan of trialPlans(methods, config, repeat, prompts[0].memberScores.length)) {
+    for (const plan of plans[repeat]) {
       const trial = trialCount.get(plan.method) ?? 0;
       trialCount.set(plan.method, trial + 1);
       for (const result of runTrial(plan, trial, prepared, config)) {
@@ -125,8 +152,10 @@ export function runOptimization(
         list.push(result.deltas);
         pooled.set(key, list);
       }
+      done += 1;
+      yield { done, total, method: plan.method };
     }
-  });
+  }
   return { summary: summarise(rows, pooled, methods, config), trials: rows };
 }
 

@@ -8,9 +8,10 @@ import { loadEnsemble } from "../reward-model/ensemble.js";
 import { trainEnsemble } from "../reward-model/stage.js";
 import { UserError } from "../runtime/errors.js";
 import { toCsv, writeFileAtomic, writeJsonAtomic } from "../runtime/files.js";
+import { createProgress } from "../runtime/progress.js";
 import { type RunContext, stageDir } from "../runtime/run.js";
 import { optimizePlots } from "./plots.js";
-import { type OptimizeInput, type OptimizeResult, runOptimization, type TrialRow } from "./run.js";
+import { type OptimizeInput, type OptimizeResult, optimizationSteps, type TrialRow } from "./run.js";
 
 /** The held-out candidate sets with a true reward for every candidate: the policy's action spaces. */
 function evaluableSets(dataset: Dataset) {
@@ -74,7 +75,7 @@ export async function runOptimize(
     });
   }
   logger.info(`optimize: ${methods.join(", ")} on ${sets.length} prompts, ${inputs.length} ensemble(s)`);
-  const fresh = runOptimization(inputs, config.optimize, methods);
+  const fresh = await optimizeWithProgress(ctx, inputs, methods);
   const keep = (row: TrialRow) => !methods.includes(row.method);
   const merged: OptimizeResult = {
     summary: { methods: { ...previous?.summary.methods, ...fresh.summary.methods } },
@@ -84,6 +85,28 @@ export async function runOptimize(
   for (const [name, spec] of Object.entries(optimizePlots(merged.summary, merged.trials)))
     await writePlot(dir, name, spec);
   return methods;
+}
+
+/** runOptimization with a bar of trials done, letting the event loop run between trials. */
+async function optimizeWithProgress(
+  ctx: RunContext,
+  inputs: OptimizeInput[],
+  methods: MethodName[],
+): Promise<OptimizeResult> {
+  const steps = optimizationSteps(inputs, ctx.config.optimize, methods);
+  let step = steps.next();
+  if (step.done) return step.value;
+  const progress = createProgress("optimize", step.value.total, ctx.logger, { unit: "trials" });
+  try {
+    while (!step.done) {
+      progress.tick(1, { method: step.value.method });
+      await progress.breathe();
+      step = steps.next();
+    }
+  } finally {
+    progress.stop();
+  }
+  return step.value;
 }
 
 function writeResults(dir: string, result: OptimizeResult): void {

@@ -1,10 +1,13 @@
 import { rmSync } from "node:fs";
 import { availableParallelism } from "node:os";
+import { join } from "node:path";
 import type { Config } from "../config/schema.js";
 import type { Dataset } from "../data/types.js";
 import { UserError } from "../runtime/errors.js";
+import { appendMetrics } from "../runtime/metrics-log.js";
 import { createProgress } from "../runtime/progress.js";
 import { type RunContext, runStage, stageDir } from "../runtime/run.js";
+import { mean } from "../runtime/stats.js";
 import { dataFingerprint, loadCheckpoint, removeCheckpoint } from "./checkpoint.js";
 import {
   type MemberMetrics,
@@ -17,6 +20,7 @@ import {
 import { type MemberPlan, runGroup, type TrainingEvent, type TrainingJob } from "./job.js";
 import { trainScheduled } from "./schedule.js";
 import { parseInteger, resolveShard, type Shard, shardMembers } from "./shard.js";
+import type { EpochRecord } from "./train.js";
 import { loadTrainingData, splitSizes, type TrainingData, trainingDataFromDataset } from "./training-data.js";
 import { startWorkers } from "./workers.js";
 
@@ -38,7 +42,10 @@ function trainingJob(ctx: RunContext, data: TrainingData, ensembleDir: string): 
 /** Members not finished yet, starting over (their folders removed) under --force. */
 function pendingPlans(ctx: RunContext, ensembleDir: string, members: number[], repeat: number): MemberPlan[] {
   const rm = ctx.config.rewardModel;
-  if (ctx.force) for (const m of members) rmSync(memberDir(ensembleDir, m), { recursive: true, force: true });
+  if (ctx.force) {
+    for (const m of members) rmSync(memberDir(ensembleDir, m), { recursive: true, force: true });
+    rmSync(ensembleMetricsFile(ensembleDir), { force: true });
+  }
   const pending = members.filter((m) => !memberFinished(ensembleDir, m));
   // A member killed just after its metrics.json still holds its checkpoint: finished, it needs it no more.
   for (const m of members.filter((m) => !pending.includes(m))) removeCheckpoint(memberDir(ensembleDir, m));
@@ -72,16 +79,31 @@ function planGroups(job: TrainingJob, plans: MemberPlan[]): { groups: MemberPlan
   return { groups, epochs };
 }
 
-/** Progress of a training run: a tick per member-epoch, a log line per finished member. */
-function trainingProgress(ctx: RunContext, epochs: number) {
-  const progress = createProgress("train-rm", epochs, ctx.logger);
+/** The ensemble's live per-epoch figures, one line per member and epoch (see runtime/metrics-log). */
+export function ensembleMetricsFile(ensembleDir: string): string {
+  return join(ensembleDir, "metrics.jsonl");
+}
+
+/**
+ * Progress of a training run: a tick per member-epoch with the latest epoch's mean loss and
+ * validation accuracy over the members, a line in metrics.jsonl per member-epoch, a log line per
+ * finished member.
+ */
+function trainingProgress(ctx: RunContext, epochs: number, ensembleDir: string) {
+  const progress = createProgress("train-rm", epochs, ctx.logger, { unit: "member-epochs" });
+  const latest = new Map<number, EpochRecord>();
   const emit = (event: TrainingEvent) => {
     if (event.type === "epoch") {
       const { member, record } = event;
-      progress.tick(
-        1,
-        `member ${member} epoch ${record.epoch} val acc ${record.validationAccuracy.toFixed(3)}`,
-      );
+      appendMetrics(ensembleMetricsFile(ensembleDir), { member, ...record });
+      latest.set(member, record);
+      const records = [...latest.values()];
+      const epoch = Math.max(...records.map((r) => r.epoch));
+      progress.tick(1, {
+        epoch: `${epoch}/${ctx.config.rewardModel.epochs}`,
+        loss: mean(records.map((r) => r.trainLoss)),
+        "val acc": mean(records.map((r) => r.validationAccuracy)),
+      });
     } else {
       const { member, testAccuracy, seeds } = event.metrics;
       ctx.logger.info(
@@ -96,7 +118,7 @@ function trainingProgress(ctx: RunContext, epochs: number) {
 /** Trains the planned members in this thread, one group after another. */
 function trainInThisThread(ctx: RunContext, job: TrainingJob, plans: MemberPlan[]): void {
   const { groups, epochs } = planGroups(job, plans);
-  const progress = trainingProgress(ctx, epochs);
+  const progress = trainingProgress(ctx, epochs, job.ensembleDir);
   try {
     for (const group of groups) runGroup(job, group, progress.emit);
   } finally {
@@ -129,7 +151,7 @@ export async function trainMembers(
     const job = trainingJob(ctx, data, ensembleDir);
     if (pool === undefined) return trainInThisThread(ctx, job, plans);
     const { groups, epochs } = planGroups(job, plans);
-    const progress = trainingProgress(ctx, epochs);
+    const progress = trainingProgress(ctx, epochs, ensembleDir);
     try {
       await trainScheduled(job, groups, pool, progress.emit);
     } finally {

@@ -57,6 +57,18 @@ interface Tally {
 }
 
 export function runSimulation(config: SimulateConfig, seed: number): SimulationSummary {
+  const steps = simulationSteps(config, seed);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * The simulation, one instance at a time: yields the number of instances done after each (for
+ * progress), and returns the summary.
+ */
+export function* simulationSteps(config: SimulateConfig, seed: number): Generator<number, SimulationSummary> {
   const k = config.responses;
   const pi0 = new Array<number>(k).fill(1 / k);
   const memberCounts = [...new Set(config.memberCounts)];
@@ -99,6 +111,7 @@ export function runSimulation(config: SimulateConfig, seed: number): SimulationS
         });
       });
     }
+    yield j + 1;
   }
 
   const total = config.instances * config.draws;
