@@ -1,15 +1,19 @@
 import { summaryRows } from "../disagreement/summary.js";
 import { formatNumber as f, markdownTable } from "../runtime/table.js";
+import { bannerMarkdown, claimSettings, verdictBadge, verdictOf } from "./banner.js";
 import type { Claim } from "./claims.js";
 import type { RunFiles, StageFolder } from "./run-files.js";
 import { closedFormLine, comparisonRows, optimizeRows, simulateRows } from "./tables.js";
 
-/** The command that regenerates a stage's numbers from the run folder's own resolved config. */
-export function regenerateCommand(out: string, stage: StageFolder): string {
+/**
+ * The command that regenerates a stage's numbers from the run folder's own resolved config, run from
+ * inside the run folder: paths are relative, so the folder can be moved, zipped and opened elsewhere.
+ */
+export function regenerateCommand(stage: StageFolder): string {
   const command = stage === "reward-models" ? "train-rm" : stage;
   const extra =
     stage === "optimize" ? " --methods standard,variance-aware,mean,worst-case,uncertainty-weighted" : "";
-  return `npx align ${command} --config ${out}/config.yaml --out ${out}${extra} --force`;
+  return `npx align ${command} --config config.yaml --out .${extra} --force`;
 }
 
 const CLAIM_STAGE: Record<Claim["id"], StageFolder> = {
@@ -19,9 +23,6 @@ const CLAIM_STAGE: Record<Claim["id"], StageFolder> = {
   "theory-variance-aware-risk": "simulate",
 };
 
-const verdict = (holds: boolean | null) =>
-  holds === null ? "not measured" : holds ? "**holds**" : "**does not hold**";
-
 function fromTable(rows: string[][]): string {
   return markdownTable(rows[0], rows.slice(1));
 }
@@ -30,20 +31,29 @@ function images(files: RunFiles, stage: StageFolder): string {
   return (files.plots[stage] ?? []).map((p) => `![${p}](${p})`).join("\n\n");
 }
 
-function regenerate(files: RunFiles, stage: StageFolder): string {
-  return `Regenerate: \`${regenerateCommand(files.out, stage)}\``;
+function regenerate(stage: StageFolder): string {
+  return `Regenerate (from the run folder): \`${regenerateCommand(stage)}\``;
 }
 
+const CLAIMS_HEADING = "The paper's claims on this run";
+
 function claimsSection(files: RunFiles, claims: Claim[]): string {
-  const rows = claims.map((c) => [c.id, c.statement, c.measured, verdict(c.holds), c.criterion]);
+  const rows = claims.map((c) => [
+    c.id,
+    verdictBadge(verdictOf(c)),
+    claimSettings(files, c),
+    c.statement,
+    c.measured,
+    c.criterion,
+  ]);
   const commands = claims
     .filter((c) => c.holds !== null)
-    .map((c) => `- ${c.id}: \`${regenerateCommand(files.out, CLAIM_STAGE[c.id])}\``);
+    .map((c) => `- ${c.id}: \`${regenerateCommand(CLAIM_STAGE[c.id])}\``);
   return [
-    "## The paper's claims on this run",
-    markdownTable(["claim", "statement", "measured", "verdict", "criterion"], rows),
+    `## ${CLAIMS_HEADING}`,
+    markdownTable(["claim", "verdict", "settings", "statement", "measured", "criterion"], rows),
     commands.length > 0
-      ? `Each verdict is computed from the metrics files; to regenerate them:\n\n${commands.join("\n")}`
+      ? `Each verdict is computed from the metrics files; to regenerate them, from the run folder:\n\n${commands.join("\n")}`
       : "",
   ].join("\n\n");
 }
@@ -82,7 +92,8 @@ function rewardModelsSection(files: RunFiles): string {
       `test ${rm.pairs.test})${dropped.length > 0 ? `; dropped while reading: ${dropped.join(", ")}` : ""}. ` +
       `Test accuracy ${f(rm.testAccuracy.mean)} ± ${f(rm.testAccuracy.std)} (min ${f(rm.testAccuracy.min)}, max ${f(rm.testAccuracy.max)}).`,
     markdownTable(["member", "test accuracy", "final train loss", "seeds"], rows),
-    regenerate(files, "reward-models"),
+    regenerate("reward-models"),
+    images(files, "reward-models"),
   ].join("\n\n");
 }
 
@@ -94,7 +105,7 @@ function disagreementSection(files: RunFiles): string {
     `${d.members} members on ${d.pairs} held-out pairs (${d.prompts} prompts). Margins are the same on raw and ` +
       "per-prompt-centred rewards; correlations use centred rewards, since Bradley-Terry rewards are defined only up to a shift.",
     fromTable(summaryRows(d)),
-    regenerate(files, "disagreement"),
+    regenerate("disagreement"),
     images(files, "disagreement"),
   ].join("\n\n");
 }
@@ -113,7 +124,7 @@ function optimizeSection(files: RunFiles): string {
     comparison.length > 1
       ? `Standard (std) versus variance-aware (VA) at matched KL:\n\n${fromTable(comparison)}`
       : "",
-    regenerate(files, "optimize"),
+    regenerate("optimize"),
     images(files, "optimize"),
   ].join("\n\n");
 }
@@ -126,28 +137,25 @@ function simulateSection(files: RunFiles): string {
     `K = ${s.responses} responses, ${s.instances} instances × ${s.draws} noise draws of r̂ ~ N(r*, Σ).`,
     fromTable(simulateRows(s)),
     closedFormLine(s),
-    regenerate(files, "simulate"),
+    regenerate("simulate"),
     images(files, "simulate"),
   ].join("\n\n");
 }
 
-/** The whole report as markdown: claims first, then what was run, then each stage with its plots. */
+/** The whole report as markdown: the banner, the claims, what was run, then each stage with its plots. */
 export function reportMarkdown(files: RunFiles, claims: Claim[]): string {
   const title = `# align report: ${files.run.name ?? "run"}`;
   const intro =
-    `Run folder \`${files.out}\`. Rebuild this report without recomputing: \`npx align report --out ${files.out}\`. ` +
+    "Rebuild this report without recomputing, from the run folder: `npx align report --out .`. " +
     "Claims from *Towards Reliable, Uncertainty-Aware Alignment* (arXiv 2507.15906).";
-  return [
-    title,
-    intro,
+  const sections = [
     claimsSection(files, claims),
     runSection(files),
     rewardModelsSection(files),
     disagreementSection(files),
     optimizeSection(files),
     simulateSection(files),
-  ]
-    .filter(Boolean)
-    .join("\n\n")
-    .concat("\n");
+  ].filter(Boolean);
+  const headings = sections.map((s) => s.slice(3, s.indexOf("\n")));
+  return [title, bannerMarkdown(files, claims, headings), intro, ...sections].join("\n\n").concat("\n");
 }

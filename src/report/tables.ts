@@ -2,6 +2,11 @@ import type { OptimizeSummary } from "../optimize/run.js";
 import { formatNumber as f, textTable } from "../runtime/table.js";
 import type { SimulationSummary } from "../simulate/run.js";
 
+/** The spread over trials, n/a where one trial leaves it undefined. */
+function spread(b: { trials: number; stdImprovement: number }): string {
+  return b.trials < 2 ? "n/a" : f(b.stdImprovement, 4);
+}
+
 /** Per method and KL budget: true improvement, risks and proxy improvement; the first row is the header. */
 export function optimizeRows(summary: OptimizeSummary): string[][] {
   const rows = [["method", "KL", "trials", "mean Δ", "std Δ", "risk", "prompt risk", "CVaR10", "proxy Δ"]];
@@ -12,7 +17,7 @@ export function optimizeRows(summary: OptimizeSummary): string[][] {
         String(b.kl),
         String(b.trials),
         f(b.meanImprovement, 4),
-        f(b.stdImprovement, 4),
+        spread(b),
         f(b.risk),
         f(b.promptRisk),
         f(b.cvar10, 4),
@@ -36,7 +41,7 @@ export function comparisonRows(summary: OptimizeSummary): string[][] {
     rows.push([
       String(s.kl),
       `${f(s.promptRisk)} / ${f(v.promptRisk)}`,
-      `${f(s.stdImprovement, 4)} / ${f(v.stdImprovement, 4)}`,
+      `${spread(s)} / ${spread(v)}`,
       `${f(s.meanImprovement, 4)} / ${f(v.meanImprovement, 4)}`,
       `${f(s.cvar10, 4)} / ${f(v.cvar10, 4)}`,
     ]);

@@ -3,6 +3,7 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import type { Config } from "../config/schema.js";
 import type { Dataset } from "../data/types.js";
+import { writePlot } from "../plots/render.js";
 import { UserError } from "../runtime/errors.js";
 import { appendMetrics } from "../runtime/metrics-log.js";
 import { createProgress } from "../runtime/progress.js";
@@ -14,10 +15,12 @@ import {
   memberDir,
   memberFinished,
   memberSeeds,
+  readHistory,
   readMemberMetrics,
   summarizeEnsemble,
 } from "./ensemble.js";
 import { type MemberPlan, runGroup, type TrainingEvent, type TrainingJob } from "./job.js";
+import { trainingPlots } from "./plots.js";
 import { trainScheduled } from "./schedule.js";
 import { parseInteger, resolveShard, type Shard, shardMembers } from "./shard.js";
 import type { EpochRecord } from "./train.js";
@@ -238,6 +241,10 @@ export async function trainRewardModels(ctx: RunContext, plan: TrainRmPlan): Pro
     }
     await trainMembers(ctx, () => loadTrainingData(config), dir, own, plan.jobs);
     const complete = summarizeEnsemble(dir, config, ctx.backend);
+    if (complete) {
+      const histories = Array.from({ length: config.rewardModel.members }, (_, m) => readHistory(dir, m));
+      for (const [name, spec] of Object.entries(trainingPlots(histories))) await writePlot(dir, name, spec);
+    }
     if (!complete) {
       const missing = Array.from({ length: config.rewardModel.members }, (_, m) => m).filter(
         (m) => !memberFinished(dir, m),
