@@ -37,7 +37,11 @@ export function writeAboveProgress(text: string): void {
     return;
   }
   process.stderr.write(`\r\x1b[2K${text}`);
-  (active as unknown as { lastDrawnString: string }).lastDrawnString = "";
+  // cli-progress saves the cursor where the bar started and restores it when the bar stops: the bar
+  // now starts one line lower, below the text, so save it here again (else the stop jumps back up).
+  const bar = active as unknown as { lastDrawnString: string; terminal: { cursorSave(): void } };
+  bar.terminal.cursorSave();
+  bar.lastDrawnString = "";
   active.render();
 }
 
@@ -102,7 +106,7 @@ export function createProgress(
       stream: process.stderr,
       hideCursor: true,
       clearOnComplete: true,
-      barsize: 24,
+      barsize: 16,
       etaBuffer: 20,
       linewrap: false,
     });
