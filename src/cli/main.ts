@@ -1,21 +1,25 @@
 import { Command, CommanderError } from "commander";
-import { loadConfig } from "../config/load.js";
+import { defaultConfigPath } from "../config/load.js";
 import { type Config, methodNames, type StageName } from "../config/schema.js";
 import { writeSyntheticJsonl } from "../data/synthetic.js";
 import { pipeline } from "../pipeline.js";
 import { logFailure, packageVersions } from "../run/folder.js";
 import { checkData, type StageAsk, stageRequest } from "../run/stage.js";
 import { describeSystemError, EXIT_ENVIRONMENT, UserError } from "../runtime/errors.js";
+import { stopProgress } from "../runtime/progress.js";
 import { compareCommand } from "./compare.js";
 import { type JobFlags, jobPlan, wholeJob, withJobFlags } from "./job-flags.js";
 import {
   type CommonOptions,
   chooseMethods,
+  configHelp,
   openRunFromOptions,
+  outHelpSuffix,
   resolveOptionsConfig,
+  runFolder,
   withRunOptions,
 } from "./options.js";
-import { defaultConfigPath, reportCommand, reproduce } from "./reproduce.js";
+import { reportCommand, reproduce, watchReport } from "./reproduce.js";
 import { runAndPrint } from "./run-stage.js";
 import { type SweepOptions, sweepCommand } from "./sweep.js";
 
@@ -52,6 +56,11 @@ function buildProgram(): Command {
       "Reward-model ensembles, their disagreement, and variance-aware policy optimisation (arXiv 2507.15906)",
     )
     .version(packageVersions().align)
+    .addHelpText(
+      "after",
+      "\nWithout --config, every command runs configs/quick.yaml (the embedded synthetic study);\n" +
+        "without --out, it writes into results/<config name> (results/quick).",
+    )
     .showHelpAfterError()
     .exitOverride();
 
@@ -82,8 +91,7 @@ function buildProgram(): Command {
         `exit ${EXIT_CLAIM_FAILED} when a claim the config marks as required does not hold`,
         false,
       ),
-    "run folder (default: results/<config name>)",
-    "",
+    "run folder",
   )
     .addHelpText("after", `\nWith no --config, runs ${defaultConfigPath()}.`)
     .action(async (options: CommonOptions & { check: boolean }) => {
@@ -94,8 +102,14 @@ function buildProgram(): Command {
   program
     .command("report")
     .description("rebuild report.md, report.html and claims.json from the metrics in a run folder")
-    .requiredOption("-o, --out <dir>", "run folder")
-    .action((options: { out: string }) => reportCommand(options.out));
+    .option("-o, --out <dir>", `run folder ${outHelpSuffix}`)
+    .option("-c, --config <file>", `${configHelp}: only its name, for the default --out`)
+    .option("--watch", "rebuild the report each time a stage finishes, until Ctrl-C")
+    .action(async (options: { out?: string; config?: string; watch?: boolean }) => {
+      const out = options.out || runFolder(options, resolveOptionsConfig(options));
+      if (options.watch) await watchReport(out);
+      else reportCommand(out);
+    });
 
   program
     .command("compare")
@@ -124,18 +138,27 @@ function buildProgram(): Command {
     "sweep folder: one run folder per point under points/, the table and plots beside",
   ).action((options: SweepOptions) => sweepCommand(options));
 
-  const data = program.command("data").description("inspect and export datasets");
+  const data = program.command("data").description("export datasets");
   data
     .command("synth")
     .description("write the embedded synthetic preference pairs as JSONL")
-    .requiredOption("--out <file>", "JSONL file to write")
-    .option("-c, --config <file>", "YAML config whose data.synthetic section and seed to use")
+    .requiredOption("--out <file>", "JSONL file to write (required: a file, not a run folder)")
+    .option("-c, --config <file>", `${configHelp}: its data.synthetic section and seed`)
     .action(async (options: { out: string; config?: string }) => {
-      const config = loadConfig(options.config);
+      const config = resolveOptionsConfig(options);
       const count = writeSyntheticJsonl(options.out, config.data.synthetic, config.seed);
       console.log(`wrote ${count} pairs to ${options.out}`);
     });
   return program;
+}
+
+/** Ctrl-C (or a kill): the bar goes, the cursor comes back, and one line says how to go on. */
+function onInterrupt(signal: NodeJS.Signals): void {
+  stopProgress();
+  process.stderr.write(
+    `\nalign: interrupted (${signal}); run the same command again to resume: finished work is kept\n`,
+  );
+  process.exit(signal === "SIGINT" ? 130 : 143);
 }
 
 /**
@@ -143,6 +166,9 @@ function buildProgram(): Command {
  * with one message naming the path and the cause, bugs exit 1 with a stack; the stack goes to run.log too.
  */
 export async function main(argv: string[]): Promise<void> {
+  process.once("SIGINT", onInterrupt);
+  process.once("SIGTERM", onInterrupt);
+  process.once("exit", stopProgress);
   try {
     await buildProgram().parseAsync(argv);
   } catch (error) {

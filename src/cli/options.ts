@@ -1,5 +1,6 @@
+import { resolve } from "node:path";
 import { type Command, Option } from "commander";
-import { loadConfig } from "../config/load.js";
+import { defaultConfigPath, loadConfig } from "../config/load.js";
 import { type Config, type MethodName, methodNames } from "../config/schema.js";
 import { openRun, type RunContext, type RunOptions } from "../run/folder.js";
 import { type BackendChoice, backendChoices } from "../runtime/backend.js";
@@ -7,7 +8,7 @@ import { UserError } from "../runtime/errors.js";
 
 export interface CommonOptions {
   config?: string;
-  out: string;
+  out?: string;
   set: string[];
   backend: BackendChoice;
   force: boolean;
@@ -15,17 +16,14 @@ export interface CommonOptions {
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
-/**
- * The options every run command shares: config, run folder, overrides, backend, --force.
- * Without a default, --out is required.
- */
-export function withRunOptions(command: Command, outHelp: string, defaultOut?: string): Command {
-  const out = new Option("-o, --out <dir>", outHelp);
-  if (defaultOut === undefined) out.makeOptionMandatory();
-  else out.default(defaultOut);
+export const configHelp = "YAML config (default: configs/quick.yaml, the embedded synthetic study)";
+export const outHelpSuffix = "(default: results/<config name>)";
+
+/** The options every run command shares: config, run folder, overrides, backend, --force. */
+export function withRunOptions(command: Command, outHelp: string): Command {
   return command
-    .option("-c, --config <file>", "YAML config (default: the embedded synthetic study)")
-    .addOption(out)
+    .option("-c, --config <file>", configHelp)
+    .option("-o, --out <dir>", `${outHelp} ${outHelpSuffix}`)
     .option(
       "--set <key=value>",
       "override a config key, e.g. --set rewardModel.members=10 (repeatable)",
@@ -36,8 +34,15 @@ export function withRunOptions(command: Command, outHelp: string, defaultOut?: s
     .option("--force", "redo finished stages; replace a run folder made from another config", false);
 }
 
-export function resolveOptionsConfig(options: CommonOptions): Config {
-  return loadConfig(options.config, options.set);
+/** The config of --config, else of the embedded default study, with the --set overrides. */
+export function resolveOptionsConfig(options: { config?: string; set?: string[] }): Config {
+  return loadConfig(options.config ?? defaultConfigPath(), options.set ?? []);
+}
+
+/** --out, else results/<config name> under the current folder. */
+export function runFolder(options: { out?: string }, config: Config): string {
+  // An empty --out is passed on, for openRun to refuse: it would be the current folder.
+  return options.out ?? resolve("results", config.name);
 }
 
 /** Opens the run folder of a command; `extra` adds the data check and the shard mode (see RunOptions). */
@@ -48,7 +53,7 @@ export async function openRunFromOptions(
 ): Promise<RunContext> {
   const config = extra.config ?? resolveOptionsConfig(options);
   return openRun({
-    out: options.out,
+    out: runFolder(options, config),
     config,
     backend: options.backend,
     force: options.force,

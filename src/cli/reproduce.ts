@@ -1,27 +1,23 @@
+import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { loadConfig } from "../config/load.js";
+import { pipeline } from "../pipeline.js";
 import { type Claim, intervalPhrase, verdictTally } from "../report/claims.js";
 import { writeReport } from "../report/stage.js";
 import { openRun, RUN_LOCK } from "../run/folder.js";
 import { removeOrphanedTemporaries } from "../runtime/files.js";
 import { acquireLock } from "../runtime/lock.js";
-import { packagePath } from "../runtime/paths.js";
 import { checkStages, runStudy, studyRequest } from "../study.js";
 import { wholeJob } from "./job-flags.js";
-import type { CommonOptions } from "./options.js";
-
-export function defaultConfigPath(): string {
-  return packagePath("configs", "quick.yaml");
-}
+import { type CommonOptions, resolveOptionsConfig, runFolder } from "./options.js";
 
 /**
  * Runs the config's stages in pipeline order (each skipped when already complete), then writes the
  * report. Returns the ids of required claims that do not hold.
  */
 export async function reproduce(options: CommonOptions): Promise<string[]> {
-  const configFile = options.config ?? defaultConfigPath();
-  const config = loadConfig(configFile, options.set);
-  const out = options.out || resolve("results", config.name);
+  const config = resolveOptionsConfig(options);
+  const out = runFolder(options, config);
   checkStages(config, out);
   const { request, check } = studyRequest(config, wholeJob());
   const ctx = await openRun({
@@ -66,8 +62,36 @@ export function reportCommand(out: string): void {
   try {
     removeOrphanedTemporaries(dir, false);
     const { path } = writeReport(dir, config.report);
-    console.log(`report: ${path}`);
+    console.log(`report: ${path}\n        ${path.replace(/\.md$/, ".html")}`);
   } finally {
     lock.release();
+  }
+}
+
+/** What a finished stage changes in a run folder: its completion marker and the live metrics. */
+function runFolderState(out: string): string {
+  const stamp = (path: string) => (existsSync(path) ? String(statSync(path).mtimeMs) : "-");
+  return [
+    stamp(join(out, "config.yaml")),
+    ...pipeline.flatMap((stage) => [
+      stamp(join(out, stage.folder, "complete.json")),
+      stamp(join(out, stage.folder, "metrics.jsonl")),
+    ]),
+  ].join(" ");
+}
+
+/**
+ * `align report --watch`: rebuilds the report whenever a stage finishes (or the live metrics grow),
+ * looking every `seconds`, until Ctrl-C. A folder that is not a run yet is waited for.
+ */
+export async function watchReport(out: string, seconds = 2): Promise<never> {
+  let last = "";
+  for (;;) {
+    const now = runFolderState(out);
+    if (now !== last && existsSync(join(out, "config.yaml"))) {
+      last = now;
+      reportCommand(out);
+    }
+    await new Promise((done) => setTimeout(done, seconds * 1000));
   }
 }

@@ -31,11 +31,11 @@ export type StageName = (typeof stageNames)[number];
 
 const syntheticSchema = z
   .object({
-    prompts: int(4).default(600).describe("Number of synthetic prompts."),
+    prompts: int(4, 1_000_000).default(600).describe("Number of synthetic prompts."),
     candidatesPerPrompt: int(2, 64)
       .default(8)
       .describe("Candidate responses per prompt (the policy's actions)."),
-    pairsPerPrompt: int(1)
+    pairsPerPrompt: int(1, 1000)
       .default(4)
       .describe("Preference pairs sampled per prompt for reward-model training."),
     temperature: finite()
@@ -179,11 +179,13 @@ const optimizeSchema = z
     budgets: z
       .array(finite().gt(0))
       .min(1)
+      .max(100)
       .default([0.01, 0.03, 0.1, 0.3, 1])
       .describe("KL budgets KL(pi || pi0) at which methods are compared; beta is bisected per prompt."),
     betas: z
       .array(finite().gt(0))
       .min(1)
+      .max(100)
       .default([0.01, 0.03, 0.1, 0.3, 1, 3])
       .describe("Penalty-form sweep: regularisation strengths beta."),
     estimate: z
@@ -206,16 +208,20 @@ const optimizeSchema = z
 const simulateSchema = z
   .object({
     responses: int(2, 1000).default(10).describe("K: responses per instance of the theoretical model."),
-    instances: int(1).default(200).describe("Random instances (true reward and noise scales) drawn."),
-    draws: int(1).default(200).describe("Noise draws of the reward estimate per instance."),
+    instances: int(1, 100_000)
+      .default(200)
+      .describe("Random instances (true reward and noise scales) drawn."),
+    draws: int(1, 100_000).default(200).describe("Noise draws of the reward estimate per instance."),
     budgets: z
       .array(finite().gt(0))
       .min(1)
+      .max(100)
       .default([0.001, 0.01, 0.03, 0.1, 0.3])
       .describe("KL budgets at which both policies are compared."),
     memberCounts: z
-      .array(int(2))
+      .array(int(2, 1000))
       .min(1)
+      .max(100)
       .default([2, 3, 5, 10, 20])
       .describe("Ensemble sizes N for estimating Sigma from N reward-model draws."),
     rewardScale: finite().gt(0).default(1).describe("Std of the true rewards r*."),

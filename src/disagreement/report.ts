@@ -83,7 +83,7 @@ export function disagreementSection(d: DisagreementMetrics, view: SectionView): 
     `${d.members} members on ${d.pairs} held-out pairs (${d.prompts} prompts). Margins are the same on raw and ` +
       "per-prompt-centred rewards; correlations use centred rewards, since Bradley-Terry rewards are defined only up to a shift.",
     markdownTable(header, rows),
-    `Regenerate: \`${view.regenerate}\``,
+    `Regenerate (from the run folder): \`${view.regenerate}\``,
     view.plots.map((p) => `![${p}](${p})`).join("\n\n"),
   ].join("\n\n");
 }

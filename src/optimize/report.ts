@@ -4,6 +4,11 @@ import type { Interval } from "../stats/bootstrap.js";
 import { withInterval } from "../stats/format.js";
 import type { OptimizeSummary } from "./run.js";
 
+/** The spread over trials, n/a where one trial leaves it undefined. */
+function spread(b: { trials: number; stdImprovement: number }): string {
+  return b.trials < 2 ? "n/a" : f(b.stdImprovement, 4);
+}
+
 /** Per method and KL budget: true improvement, risks and proxy improvement; the first row is the header. */
 export function optimizeRows(summary: OptimizeSummary): string[][] {
   const rows = [
@@ -26,7 +31,7 @@ export function optimizeRows(summary: OptimizeSummary): string[][] {
         String(b.kl),
         String(b.trials),
         withInterval(b.meanImprovement, b.intervals?.meanImprovement, 4),
-        withInterval(b.stdImprovement, b.intervals?.stdImprovement, 4),
+        b.trials < 2 ? "n/a" : withInterval(b.stdImprovement, b.intervals?.stdImprovement, 4),
         withInterval(b.risk, b.intervals?.risk),
         withInterval(b.promptRisk, b.intervals?.promptRisk),
         f(b.cvar10, 4),
@@ -66,7 +71,7 @@ export function comparisonRows(summary: OptimizeSummary): string[][] {
       String(s.kl),
       `${f(s.promptRisk)} / ${f(v.promptRisk)}`,
       diff(d?.promptRisk),
-      `${f(s.stdImprovement, 4)} / ${f(v.stdImprovement, 4)}`,
+      `${spread(s)} / ${spread(v)}`,
       diff(d?.stdImprovement, 4),
       `${f(s.meanImprovement, 4)} / ${f(v.meanImprovement, 4)}`,
       diff(d?.meanImprovement, 4),
@@ -93,7 +98,7 @@ export function optimizeSection(o: OptimizeSummary, view: SectionView): string {
     comparison.length > 0
       ? `Standard (std) versus variance-aware (VA) at matched KL:\n\n${markdownTable(comparisonHeader, comparison)}`
       : "",
-    `Regenerate: \`${view.regenerate}\``,
+    `Regenerate (from the run folder): \`${view.regenerate}\``,
     view.plots.map((p) => `![${p}](${p})`).join("\n\n"),
   ].join("\n\n");
 }

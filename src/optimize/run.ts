@@ -136,6 +136,27 @@ export function runOptimization(
   methodsGiven: readonly MethodName[],
   bootstrap: BootstrapOptions = { seed: 1, resamples: 1000 },
 ): OptimizeResult {
+  const steps = optimizationSteps(repeats, given, methodsGiven, bootstrap);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Trials done and to do, yielded after each trial by optimizationSteps. */
+export interface TrialsDone {
+  done: number;
+  total: number;
+  method: MethodName;
+}
+
+/** runOptimization one trial at a time: yields after each trial (for progress), returns the result. */
+export function* optimizationSteps(
+  repeats: readonly OptimizeInput[],
+  given: OptimizeConfig,
+  methodsGiven: readonly MethodName[],
+  bootstrap: BootstrapOptions = { seed: 1, resamples: 1000 },
+): Generator<TrialsDone, OptimizeResult> {
   if (repeats.length === 0) throw new Error("runOptimization needs at least one ensemble");
   // Duplicates would merge into one summary group with twice the trials.
   const config = { ...given, budgets: [...new Set(given.budgets)], betas: [...new Set(given.betas)] };
@@ -144,12 +165,19 @@ export function runOptimization(
   const pooled = new Map<string, Float64Array[]>();
   const trialCount = new Map<MethodName, number>();
   let scales = new Float64Array(0);
-  repeats.forEach((input, repeat) => {
-    const prompts = validate(input, repeat, methods).slice(0, config.maxPrompts);
+  const validated = repeats.map((input, repeat) =>
+    validate(input, repeat, methods).slice(0, config.maxPrompts),
+  );
+  const plans = validated.map((prompts, repeat) =>
+    trialPlans(methods, config, repeat, prompts[0].memberScores.length),
+  );
+  const total = plans.reduce((sum, p) => sum + p.length, 0);
+  let done = 0;
+  for (const [repeat, prompts] of validated.entries()) {
     const prepared = prompts.map((p) => prepare(p, config));
     // Every repeat scores the same prompts, so their true-reward scales are the same.
     scales = Float64Array.from(prepared, (p) => p.scale);
-    for (const plan of trialPlans(methods, config, repeat, prompts[0].memberScores.length)) {
+    for (const plan of plans[repeat]) {
       const trial = trialCount.get(plan.method) ?? 0;
       trialCount.set(plan.method, trial + 1);
       for (const result of runTrial(plan, trial, prepared, config)) {
@@ -159,8 +187,10 @@ export function runOptimization(
         list.push(result.deltas);
         pooled.set(key, list);
       }
+      done += 1;
+      yield { done, total, method: plan.method };
     }
-  });
+  }
   const tables = { rows, pooled, scales };
   return { summary: summarise(tables, methods, config, bootstrap), trials: rows };
 }

@@ -11,13 +11,14 @@ import { type Stage, stageDir } from "../run/stage.js";
 import { recoverCommit, writeAllOrNothing } from "../runtime/commit.js";
 import { UserError } from "../runtime/errors.js";
 import { toCsv, writeFileAtomic, writeJsonAtomic } from "../runtime/files.js";
+import { createProgress } from "../runtime/progress.js";
 import { optimizePlots } from "./plots.js";
 import { optimizeSection, optimizeTable } from "./report.js";
 import {
   type OptimizeInput,
   type OptimizeResult,
   type OptimizeSummary,
-  runOptimization,
+  optimizationSteps,
   type TrialRow,
 } from "./run.js";
 
@@ -89,10 +90,7 @@ async function runOptimize(
     });
   }
   logger.info(`optimize: ${methods.join(", ")} on ${sets.length} prompts, ${inputs.length} ensemble(s)`);
-  const fresh = runOptimization(inputs, config.optimize, methods, {
-    seed: config.seed,
-    resamples: config.report.bootstrapResamples,
-  });
+  const fresh = await optimizeWithProgress(ctx, inputs, methods);
   const keep = (row: TrialRow) => !methods.includes(row.method);
   const merged: OptimizeResult = {
     summary: {
@@ -109,6 +107,31 @@ async function runOptimize(
       await writePlot(staging, name, spec);
   });
   return merged.summary;
+}
+
+/** runOptimization with a bar of trials done, letting the event loop run between trials. */
+async function optimizeWithProgress(
+  ctx: RunContext,
+  inputs: OptimizeInput[],
+  methods: MethodName[],
+): Promise<OptimizeResult> {
+  const steps = optimizationSteps(inputs, ctx.config.optimize, methods, {
+    seed: ctx.config.seed,
+    resamples: ctx.config.report.bootstrapResamples,
+  });
+  let step = steps.next();
+  if (step.done) return step.value;
+  const progress = createProgress("optimize", step.value.total, ctx.logger, { unit: "trials" });
+  try {
+    while (!step.done) {
+      progress.tick(1, { method: step.value.method });
+      await progress.breathe();
+      step = steps.next();
+    }
+  } finally {
+    progress.stop();
+  }
+  return step.value;
 }
 
 function writeResults(dir: string, result: OptimizeResult): void {

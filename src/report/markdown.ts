@@ -1,14 +1,18 @@
 import type { StageName } from "../config/schema.js";
 import { pipeline, stageNamed } from "../pipeline.js";
 import { markdownTable } from "../runtime/table.js";
+import { bannerMarkdown, claimSettings, verdictBadge, verdictOf } from "./banner.js";
 import { type Claim, intervalPhrase, verdictTally } from "./claims.js";
 import type { RunFiles } from "./run-files.js";
 
-/** The command that regenerates a stage's numbers from the run folder's own resolved config. */
-export function regenerateCommand(out: string, name: StageName): string {
+/**
+ * The command that regenerates a stage's numbers from the run folder's own resolved config, run from
+ * inside the run folder: paths are relative, so the folder can be moved, zipped and opened elsewhere.
+ */
+export function regenerateCommand(name: StageName): string {
   const stage = stageNamed(name);
   const extra = stage.regenerateFlags === undefined ? "" : ` ${stage.regenerateFlags}`;
-  return `npx align ${stage.name} --config ${out}/config.yaml --out ${out}${extra} --force`;
+  return `npx align ${stage.name} --config config.yaml --out .${extra} --force`;
 }
 
 const CLAIM_STAGE: Record<Claim["id"], StageName> = {
@@ -18,30 +22,31 @@ const CLAIM_STAGE: Record<Claim["id"], StageName> = {
   "theory-variance-aware-risk": "simulate",
 };
 
-const verdict = (claim: Claim) =>
-  claim.verdict === "not measured"
-    ? "not measured"
-    : `**${claim.verdict}**${claim.reason ? `: ${claim.reason}` : ""}`;
+const CLAIMS_HEADING = "The paper's claims on this run";
 
 function claimsSection(files: RunFiles, claims: Claim[]): string {
   const rows = claims.map((c) => [
     c.id,
-    c.statement,
-    verdict(c),
+    `${verdictBadge(verdictOf(c))}${c.reason ? `: ${c.reason}` : ""}`,
     intervalPhrase(c),
+    claimSettings(files, c),
+    c.statement,
     c.measured,
     `${c.criterion} (test: ${c.test})`,
   ]);
   const commands = claims
     .filter((c) => c.verdict !== "not measured")
-    .map((c) => `- ${c.id}: \`${regenerateCommand(files.out, CLAIM_STAGE[c.id])}\``);
+    .map((c) => `- ${c.id}: \`${regenerateCommand(CLAIM_STAGE[c.id])}\``);
   return [
-    "## The paper's claims on this run",
+    `## ${CLAIMS_HEADING}`,
     `${verdictTally(claims)}. A verdict holds when the 95% interval of its effect lies on the claimed side of ` +
       "its threshold, does not hold when it lies on the other side, and is inconclusive otherwise.",
-    markdownTable(["claim", "statement", "verdict", "effect (95% interval)", "measured", "criterion"], rows),
+    markdownTable(
+      ["claim", "verdict", "effect (95% interval)", "settings", "statement", "measured", "criterion"],
+      rows,
+    ),
     commands.length > 0
-      ? `Each verdict is computed from the metrics files; to regenerate them:\n\n${commands.join("\n")}`
+      ? `Each verdict is computed from the metrics files; to regenerate them, from the run folder:\n\n${commands.join("\n")}`
       : "",
   ].join("\n\n");
 }
@@ -64,27 +69,21 @@ function runSection(files: RunFiles): string {
   ].join("\n\n");
 }
 
-/** The whole report as markdown: claims first, then what was run, then each stage with its plots. */
+/** The whole report as markdown: the banner, the claims, what was run, then each stage with its plots. */
 export function reportMarkdown(files: RunFiles, claims: Claim[]): string {
   const title = `# align report: ${files.run.name ?? "run"}`;
   const intro =
-    `Run folder \`${files.out}\`. Rebuild this report without recomputing: \`npx align report --out ${files.out}\`. ` +
+    "Rebuild this report without recomputing, from the run folder: `npx align report --out .`. " +
     "Claims from *Towards Reliable, Uncertainty-Aware Alignment* (arXiv 2507.15906).";
-  return [
-    title,
-    intro,
-    claimsSection(files, claims),
-    runSection(files),
-    ...pipeline.map((stage) => {
-      const summary = files.summaries[stage.name];
-      if (summary === undefined) return "";
-      return stage.section(summary, {
-        plots: files.plots[stage.name] ?? [],
-        regenerate: regenerateCommand(files.out, stage.name),
-      });
-    }),
-  ]
-    .filter(Boolean)
-    .join("\n\n")
-    .concat("\n");
+  const stages = pipeline.map((stage) => {
+    const summary = files.summaries[stage.name];
+    if (summary === undefined) return "";
+    return stage.section(summary, {
+      plots: files.plots[stage.name] ?? [],
+      regenerate: regenerateCommand(stage.name),
+    });
+  });
+  const sections = [claimsSection(files, claims), runSection(files), ...stages].filter(Boolean);
+  const headings = sections.map((s) => s.slice(3, s.indexOf("\n")));
+  return [title, bannerMarkdown(files, claims, headings), intro, ...sections].join("\n\n").concat("\n");
 }

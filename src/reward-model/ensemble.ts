@@ -4,6 +4,7 @@ import type { Config, FeaturesConfig } from "../config/schema.js";
 import type { Split } from "../data/types.js";
 import { UserError } from "../runtime/errors.js";
 import { toCsv, writeFileAtomic, writeJsonAtomic } from "../runtime/files.js";
+import { rewriteMetrics } from "../runtime/metrics-log.js";
 import { deriveSeed } from "../runtime/random.js";
 import { mean, sampleStd } from "../runtime/stats.js";
 import { removeCheckpoint } from "./checkpoint.js";
@@ -69,6 +70,18 @@ export function writeMember(
   removeCheckpoint(dir);
 }
 
+/** A finished member's learning curve, from its history.csv. */
+export function readHistory(ensembleDir: string, member: number): EpochRecord[] {
+  const [header, ...rows] = readFileSync(join(memberDir(ensembleDir, member), "history.csv"), "utf8")
+    .trim()
+    .split("\n");
+  const keys = header.split(",") as (keyof EpochRecord)[];
+  return rows.map((row) => {
+    const values = row.split(",").map(Number);
+    return Object.fromEntries(keys.map((k, i) => [k, values[i]])) as unknown as EpochRecord;
+  });
+}
+
 export function readMemberMetrics(ensembleDir: string, member: number): MemberMetrics {
   return JSON.parse(readFileSync(join(memberDir(ensembleDir, member), "metrics.json"), "utf8"));
 }
@@ -111,6 +124,12 @@ export function summarizeEnsemble(
         `(${data(odd[0])} vs ${data(metrics[0])}): retrain them with --force`,
     );
   }
+  rewriteMetrics(
+    join(ensembleDir, "metrics.jsonl"),
+    metrics.flatMap(({ member }) =>
+      readHistory(ensembleDir, member).map((record) => ({ member, ...record })),
+    ),
+  );
   const accuracies = metrics.map((m) => m.testAccuracy);
   const summary: EnsembleSummary = {
     backend,

@@ -33,6 +33,7 @@ export function rewardModelsSection(rm: EnsembleSummary, view: SectionView): str
     "## Reward models",
     overview(rm),
     markdownTable(MEMBER_HEADER, memberRows(rm)),
-    `Regenerate: \`${view.regenerate}\``,
+    `Regenerate (from the run folder): \`${view.regenerate}\``,
+    view.plots.map((p) => `![${p}](${p})`).join("\n\n"),
   ].join("\n\n");
 }

@@ -1,12 +1,16 @@
 import { rmSync } from "node:fs";
+import { join } from "node:path";
 import type { Dataset } from "../data/types.js";
 import { splitSizes, type TrainingData, trainingDataFromDataset } from "../features/training-data.js";
 import { startWorkers } from "../jobs/pool.js";
 import { runScheduled } from "../jobs/schedule.js";
 import { type JobPlan, shardItems } from "../jobs/shard.js";
+import { writePlot } from "../plots/render.js";
 import { lockMembers, type RunContext, writeShared } from "../run/folder.js";
 import { type Stage, stageDir } from "../run/stage.js";
+import { appendMetrics } from "../runtime/metrics-log.js";
 import { createProgress } from "../runtime/progress.js";
+import { mean } from "../runtime/stats.js";
 import { dataFingerprint, loadCheckpoint, removeCheckpoint } from "./checkpoint.js";
 import {
   type EnsembleSummary,
@@ -15,11 +19,14 @@ import {
   memberFinished,
   memberSeeds,
   missingMembers,
+  readHistory,
   readMemberMetrics,
   summarizeEnsemble,
 } from "./ensemble.js";
 import { localGroup, type MemberPlan, runGroup, type TrainingEvent, type TrainingJob } from "./job.js";
+import { trainingPlots } from "./plots.js";
 import { rewardModelsSection, rewardModelsTable } from "./report.js";
+import type { EpochRecord } from "./train.js";
 
 /** A group holds at most this many parameters (×3 with Adam's moments): ~100 MB of backend memory. */
 const MAX_GROUP_PARAMETERS = 1 << 23;
@@ -39,7 +46,10 @@ function trainingJob(ctx: RunContext, data: TrainingData, ensembleDir: string): 
 /** Members not finished yet, starting over (their folders removed) under --force. */
 function pendingPlans(ctx: RunContext, ensembleDir: string, members: number[], repeat: number): MemberPlan[] {
   const rm = ctx.config.rewardModel;
-  if (ctx.force) for (const m of members) rmSync(memberDir(ensembleDir, m), { recursive: true, force: true });
+  if (ctx.force) {
+    for (const m of members) rmSync(memberDir(ensembleDir, m), { recursive: true, force: true });
+    rmSync(ensembleMetricsFile(ensembleDir), { force: true });
+  }
   const pending = members.filter((m) => !memberFinished(ensembleDir, m));
   // A member killed just after its metrics.json still holds its checkpoint: finished, it needs it no more.
   for (const m of members.filter((m) => !pending.includes(m))) removeCheckpoint(memberDir(ensembleDir, m));
@@ -73,16 +83,31 @@ function planGroups(job: TrainingJob, plans: MemberPlan[]): { groups: MemberPlan
   return { groups, epochs };
 }
 
-/** Progress of a training run: a tick per member-epoch, a log line per finished member. */
-function trainingProgress(ctx: RunContext, epochs: number) {
-  const progress = createProgress("train-rm", epochs, ctx.logger);
+/** The ensemble's live per-epoch figures, one line per member and epoch (see runtime/metrics-log). */
+export function ensembleMetricsFile(ensembleDir: string): string {
+  return join(ensembleDir, "metrics.jsonl");
+}
+
+/**
+ * Progress of a training run: a tick per member-epoch with the latest epoch's mean loss and
+ * validation accuracy over the members, a line in metrics.jsonl per member-epoch, a log line per
+ * finished member.
+ */
+function trainingProgress(ctx: RunContext, epochs: number, ensembleDir: string) {
+  const progress = createProgress("train-rm", epochs, ctx.logger, { unit: "member-epochs" });
+  const latest = new Map<number, EpochRecord>();
   const emit = (event: TrainingEvent) => {
     if (event.type === "epoch") {
       const { member, record } = event;
-      progress.tick(
-        1,
-        `member ${member} epoch ${record.epoch} val acc ${record.validationAccuracy.toFixed(3)}`,
-      );
+      appendMetrics(ensembleMetricsFile(ensembleDir), { member, ...record });
+      latest.set(member, record);
+      const records = [...latest.values()];
+      const epoch = Math.max(...records.map((r) => r.epoch));
+      progress.tick(1, {
+        epoch: `${epoch}/${ctx.config.rewardModel.epochs}`,
+        loss: mean(records.map((r) => r.trainLoss)),
+        "val acc": mean(records.map((r) => r.validationAccuracy)),
+      });
     } else {
       const { member, testAccuracy, seeds } = event.metrics;
       ctx.logger.info(
@@ -97,7 +122,7 @@ function trainingProgress(ctx: RunContext, epochs: number) {
 /** Trains the planned members in this thread, one group after another. */
 function trainInThisThread(ctx: RunContext, job: TrainingJob, plans: MemberPlan[]): void {
   const { groups, epochs } = planGroups(job, plans);
-  const progress = trainingProgress(ctx, epochs);
+  const progress = trainingProgress(ctx, epochs, job.ensembleDir);
   try {
     for (const group of groups) runGroup(job, group, progress.emit);
   } finally {
@@ -152,7 +177,7 @@ async function trainLocked(
     const job = trainingJob(ctx, data, ensembleDir);
     if (pool === undefined) return trainInThisThread(ctx, job, plans);
     const { groups, epochs } = planGroups(job, plans);
-    const progress = trainingProgress(ctx, epochs);
+    const progress = trainingProgress(ctx, epochs, ensembleDir);
     try {
       await runScheduled(pool, job, groups, (plans) => localGroup(job, plans, progress.emit), progress.emit);
     } finally {
@@ -214,7 +239,10 @@ async function trainRewardModels(
       { missing },
       `reward-models: member(s) ${missing.join(", ")} still to come from other shards`,
     );
+    return undefined;
   }
+  const histories = Array.from({ length: config.rewardModel.members }, (_, m) => readHistory(dir, m));
+  for (const [name, spec] of Object.entries(trainingPlots(histories))) await writePlot(dir, name, spec);
   return summary;
 }
 

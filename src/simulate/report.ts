@@ -34,7 +34,7 @@ export function simulateSection(s: SimulationSummary, view: SectionView): string
     `K = ${s.responses} responses, ${s.instances} instances × ${s.draws} noise draws of r̂ ~ N(r*, Σ).`,
     markdownTable(header, rows),
     closedFormLine(s),
-    `Regenerate: \`${view.regenerate}\``,
+    `Regenerate (from the run folder): \`${view.regenerate}\``,
     view.plots.map((p) => `![${p}](${p})`).join("\n\n"),
   ].join("\n\n");
 }

@@ -68,6 +68,22 @@ interface Tally {
 }
 
 export function runSimulation(config: SimulateConfig, seed: number, resamples = 1000): SimulationSummary {
+  const steps = simulationSteps(config, seed, resamples);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * The simulation, one instance at a time: yields the number of instances done after each (for
+ * progress), and returns the summary.
+ */
+export function* simulationSteps(
+  config: SimulateConfig,
+  seed: number,
+  resamples = 1000,
+): Generator<number, SimulationSummary> {
   const k = config.responses;
   const pi0 = new Array<number>(k).fill(1 / k);
   const memberCounts = [...new Set(config.memberCounts)];
@@ -119,6 +135,7 @@ export function runSimulation(config: SimulateConfig, seed: number, resamples = 
         });
       });
     }
+    yield j + 1;
   }
 
   const total = config.instances * config.draws;

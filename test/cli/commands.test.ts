@@ -47,6 +47,19 @@ test("train-rm writes the members, their curves and the documented summary", () 
     }
     assert.equal(readFileSync(join(dir, "history.csv"), "utf8").trim().split("\n").length, 1 + 2);
   }
+  // Live metrics: one line per member and epoch, finally in (member, epoch) order, as in history.csv.
+  const live = readFileSync(join(out, "reward-models/metrics.jsonl"), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
+  assert.deepEqual(
+    live.map((r: { member: number; epoch: number }) => [r.member, r.epoch]),
+    [0, 1, 2].flatMap((m) => [1, 2].map((e) => [m, e])),
+  );
+  const [, firstRow] = readFileSync(join(out, "reward-models/member-0/history.csv"), "utf8")
+    .trim()
+    .split("\n");
+  assert.equal(firstRow.split(",").map(Number)[1], live[0].trainLoss);
   const run = json(join(out, "run.json"));
   assert.equal(run.backend, summary.backend);
   assert.ok(existsSync(join(out, "config.yaml")) && existsSync(join(out, "run.log")));

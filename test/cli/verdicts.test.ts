@@ -32,6 +32,6 @@ test("labels without signal: rm-disagreement is inconclusive, members at chance,
   assert.equal(tally, "0 of 4 hold, 1 inconclusive, 3 not measured");
   assert.match(
     readFileSync(join(out, "report.md"), "utf8"),
-    /\*\*inconclusive\*\*: members at chance accuracy/,
+    /verdict-inconclusive">inconclusive<\/span>: members at chance accuracy/,
   );
 });

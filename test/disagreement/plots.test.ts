@@ -51,10 +51,11 @@ test("the plots carry the study's numbers", () => {
   const scores = plots["example-scores"].data.values;
   assert.equal(scores.length, 24);
   assert.deepEqual(scores[0], {
-    group: "p3 (disputed)",
+    group: "pair 1 (disputed)",
     value: 1,
     series: "chosen",
-    details: { Member: 0, "Raw reward (logits)": 5 },
+    offset: "0",
+    details: { "Pair id": "p3", "Raw reward (logits)": 5 },
   });
   const cells = plots["pearson-heatmap"].data.values;
   assert.equal(cells.length, 9);
