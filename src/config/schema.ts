@@ -15,6 +15,8 @@ export const methodNames = [
   "mean",
   "worst-case",
   "uncertainty-weighted",
+  "variance-aware-kl",
+  "euclidean",
 ] as const;
 export type MethodName = (typeof methodNames)[number];
 
@@ -192,6 +194,13 @@ const optimizeSchema = z
       .default(1e-6)
       .describe("Floor on the ensemble variance, keeping it positive."),
     maxPrompts: int(1).optional().describe("Optimise over at most this many held-out prompts."),
+    priorVariance: finite()
+      .min(0)
+      .default(0)
+      .describe(
+        "tau^2 of variance-aware-kl: weights w = (variance + tau^2) / (mean variance + tau^2); 0 is the raw " +
+          "relative variance, large values tend to the standard method.",
+      ),
   })
   .strict();
 

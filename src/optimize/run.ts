@@ -1,10 +1,23 @@
 import type { MethodName, OptimizeConfig } from "../config/schema.js";
 import { UserError } from "../runtime/errors.js";
 import { mean, sampleStd } from "../runtime/stats.js";
-import { type BudgetMatch, klTiltedBetaGuess, matchKlBudget, varianceAwareBetaGuess } from "./budget.js";
+import {
+  type BudgetMatch,
+  klTiltedBetaGuess,
+  matchKlBudget,
+  varianceAwareBetaGuess,
+  varianceAwareKlBetaGuess,
+} from "./budget.js";
 import { centre, type PromptEstimates, promptEstimates } from "./estimates.js";
 import { isWorse, lowerCvar, promptImprovement, rewardScale } from "./evaluate.js";
-import { klDivergence, solveKlTilted, solveVarianceAware } from "./policy.js";
+import {
+  klDivergence,
+  relativeVarianceWeights,
+  solveEuclidean,
+  solveKlTilted,
+  solveVarianceAware,
+  solveVarianceAwareKl,
+} from "./policy.js";
 
 /** The pure core of `align optimize`: every method, trial, KL budget and penalty β on held-out prompts. */
 
@@ -76,7 +89,15 @@ export interface OptimizeResult {
   trials: TrialRow[];
 }
 
-type Solver = "kl-tilted" | "variance-aware";
+type Solver = "kl-tilted" | "variance-aware" | "variance-aware-kl" | "euclidean";
+
+/** The methods that run one trial per member (or one on the ensemble mean), and the solver of each. */
+const PER_MEMBER_SOLVERS: Partial<Record<MethodName, Solver>> = {
+  standard: "kl-tilted",
+  "variance-aware": "variance-aware",
+  "variance-aware-kl": "variance-aware-kl",
+  euclidean: "euclidean",
+};
 
 interface TrialPlan {
   method: MethodName;
@@ -90,6 +111,8 @@ interface PreparedPrompt {
   truth: number[];
   scale: number;
   estimates: PromptEstimates;
+  /** w_i of the variance-aware KL form, from the ensemble variance and optimize.priorVariance. */
+  weights: number[];
   pi0: number[];
 }
 
@@ -134,9 +157,9 @@ function validate(input: OptimizeInput, repeat: number, methods: readonly Method
   const where = `optimize (repeat ${repeat})`;
   if (input.prompts.length === 0) throw new UserError(`${where}: no prompts to optimise over`);
   const members = input.prompts[0].memberScores.length;
-  const needsVariance = methods.some((m) => m === "variance-aware" || m === "uncertainty-weighted");
-  if (needsVariance && members < 2) {
-    throw new UserError(`${where}: variance-aware and uncertainty-weighted need rewardModel.members >= 2`);
+  const varianceMethods: MethodName[] = ["variance-aware", "variance-aware-kl", "uncertainty-weighted"];
+  if (methods.some((m) => varianceMethods.includes(m)) && members < 2) {
+    throw new UserError(`${where}: ${varianceMethods.join(", ")} need rewardModel.members >= 2`);
   }
   for (const p of input.prompts) {
     const k = p.trueRewards.length;
@@ -160,10 +183,12 @@ function validate(input: OptimizeInput, repeat: number, methods: readonly Method
 function prepare(p: PromptScores, config: OptimizeConfig): PreparedPrompt {
   const truth = centre(p.trueRewards);
   const k = truth.length;
+  const estimates = promptEstimates(p.memberScores, config.varianceFloor, config.uncertaintyPenalty);
   return {
     truth,
     scale: rewardScale(truth),
-    estimates: promptEstimates(p.memberScores, config.varianceFloor, config.uncertaintyPenalty),
+    estimates,
+    weights: relativeVarianceWeights(estimates.variance, config.priorVariance),
     pi0: new Array<number>(k).fill(1 / k),
   };
 }
@@ -178,8 +203,8 @@ function trialPlans(
   const ensemble = (method: MethodName, solver: Solver, estimate: TrialPlan["estimate"]) =>
     plans.push({ method, repeat, member: null, solver, estimate });
   for (const method of methods) {
-    if (method === "standard" || method === "variance-aware") {
-      const solver = method === "standard" ? "kl-tilted" : "variance-aware";
+    const solver = PER_MEMBER_SOLVERS[method];
+    if (solver !== undefined) {
       if (config.estimate === "mean") ensemble(method, solver, (e) => e.mean);
       else {
         for (let m = 0; m < members; m++) {
@@ -194,16 +219,21 @@ function trialPlans(
 }
 
 function solveAt(solver: Solver, rHat: number[], p: PreparedPrompt, beta: number): number[] {
-  return solver === "kl-tilted"
-    ? solveKlTilted(rHat, p.pi0, beta)
-    : solveVarianceAware(rHat, p.estimates.variance, p.pi0, beta);
+  if (solver === "kl-tilted") return solveKlTilted(rHat, p.pi0, beta);
+  if (solver === "variance-aware-kl") return solveVarianceAwareKl(rHat, p.weights, p.pi0, beta);
+  if (solver === "euclidean") return solveEuclidean(rHat, p.pi0, beta);
+  return solveVarianceAware(rHat, p.estimates.variance, p.pi0, beta);
+}
+
+function betaGuess(solver: Solver, rHat: number[], p: PreparedPrompt, epsilon: number): number {
+  if (solver === "kl-tilted") return klTiltedBetaGuess(rHat, p.pi0, epsilon);
+  if (solver === "variance-aware-kl") return varianceAwareKlBetaGuess(rHat, p.weights, p.pi0, epsilon);
+  const sigma2 = solver === "euclidean" ? rHat.map(() => 1) : p.estimates.variance;
+  return varianceAwareBetaGuess(rHat, sigma2, p.pi0, epsilon);
 }
 
 function matchBudget(solver: Solver, rHat: number[], p: PreparedPrompt, epsilon: number): BudgetMatch {
-  const betaStart =
-    solver === "kl-tilted"
-      ? klTiltedBetaGuess(rHat, p.pi0, epsilon)
-      : varianceAwareBetaGuess(rHat, p.estimates.variance, p.pi0, epsilon);
+  const betaStart = betaGuess(solver, rHat, p, epsilon);
   return matchKlBudget((beta) => solveAt(solver, rHat, p, beta), p.pi0, epsilon, { betaStart });
 }
 
