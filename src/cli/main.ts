@@ -1,14 +1,17 @@
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, Option } from "commander";
 import { loadConfig } from "../config/load.js";
 import { methodNames } from "../config/schema.js";
 import { writeSyntheticJsonl } from "../data/synthetic.js";
 import { type TrainRmFlags, trainRewardModels, trainRmPlan } from "../reward-model/stage.js";
 import { TrainingDivergedError } from "../reward-model/train.js";
+import { runRlhf } from "../rlhf/stage.js";
+import { rlhfTable } from "../rlhf/table.js";
 import { UserError } from "../runtime/errors.js";
 import { packageVersions } from "../runtime/run.js";
 import {
   type CommonOptions,
   chooseMethods,
+  chooseRlhfMethods,
   openRunFromOptions,
   resolveOptionsConfig,
   withRunOptions,
@@ -68,9 +71,23 @@ function buildProgram(): Command {
       .command("optimize")
       .description("optimise policies against the ensemble and evaluate them under the true reward")
       .option("--variance-aware", "run the paper's variance-aware method")
-      .option("--methods <list>", `comma-separated methods: ${methodNames.join(", ")}`),
+      .option("--methods <list>", `comma-separated methods: ${methodNames.join(", ")}`)
+      .addOption(
+        new Option(
+          "--policy <kind>",
+          "candidates: reweight fixed candidate sets; generative: SFT, reward models and PPO (the rlhf stage)",
+        )
+          .choices(["candidates", "generative"])
+          .default("candidates"),
+      ),
     "run folder holding the trained ensemble",
-  ).action(async (options: CommonOptions & { varianceAware?: boolean; methods?: string }) => {
+  ).action(async (options: CommonOptions & { varianceAware?: boolean; methods?: string; policy: string }) => {
+    if (options.policy === "generative") {
+      const ctx = await openRunFromOptions(options, "optimize --policy generative");
+      const methods = chooseRlhfMethods(options, ctx.config.rlhf.methods);
+      console.log(rlhfTable(await runRlhf(ctx, methods)));
+      return;
+    }
     const ctx = await openRunFromOptions(options, "optimize");
     const methods = chooseMethods(options, ctx.config.optimize.methods);
     console.log(await optimizeStage(ctx, datasetLoader(ctx), methods));

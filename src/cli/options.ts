@@ -1,6 +1,12 @@
 import { type Command, Option } from "commander";
 import { loadConfig } from "../config/load.js";
-import { type Config, type MethodName, methodNames } from "../config/schema.js";
+import {
+  type Config,
+  type MethodName,
+  methodNames,
+  type RlhfMethodName,
+  rlhfMethodNames,
+} from "../config/schema.js";
 import { type BackendChoice, backendChoices } from "../runtime/backend.js";
 import { UserError } from "../runtime/errors.js";
 import { openRun, type RunContext } from "../runtime/run.js";
@@ -60,6 +66,27 @@ export function chooseMethods(
     }
   }
   const chosen = listed as MethodName[];
+  if (options.varianceAware) chosen.push("variance-aware");
+  return chosen.length > 0 ? [...new Set(chosen)] : fallback;
+}
+
+/** Methods of the generative study from --methods and --variance-aware; with neither, the config's list. */
+export function chooseRlhfMethods(
+  options: { varianceAware?: boolean; methods?: string },
+  fallback: RlhfMethodName[],
+): RlhfMethodName[] {
+  const listed = (options.methods ?? "")
+    .split(",")
+    .map((m) => m.trim())
+    .filter(Boolean);
+  for (const m of listed) {
+    if (!(rlhfMethodNames as readonly string[]).includes(m)) {
+      throw new UserError(
+        `--methods: unknown method '${m}' for --policy generative (choose from ${rlhfMethodNames.join(", ")})`,
+      );
+    }
+  }
+  const chosen = listed as RlhfMethodName[];
   if (options.varianceAware) chosen.push("variance-aware");
   return chosen.length > 0 ? [...new Set(chosen)] : fallback;
 }

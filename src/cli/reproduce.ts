@@ -3,6 +3,8 @@ import { loadConfig, packagePath } from "../config/load.js";
 import { methodNames } from "../config/schema.js";
 import { writeReport } from "../report/stage.js";
 import { trainRewardModels, trainRmPlan } from "../reward-model/stage.js";
+import { runRlhf } from "../rlhf/stage.js";
+import { rlhfTable } from "../rlhf/table.js";
 import { openRun } from "../runtime/run.js";
 import type { CommonOptions } from "./options.js";
 import { datasetLoader, disagreementStage, optimizeStage, simulateStage } from "./stages.js";
@@ -34,6 +36,7 @@ export async function reproduce(options: CommonOptions): Promise<string[]> {
     if (stage === "disagreement") print(await disagreementStage(ctx, dataset));
     if (stage === "optimize") print(await optimizeStage(ctx, dataset, [...methodNames]));
     if (stage === "simulate") print(await simulateStage(ctx));
+    if (stage === "rlhf") print(rlhfTable(await runRlhf(ctx)));
   }
   const { claims, path } = writeReport(ctx.out, config.report.disagreementThreshold);
   for (const claim of claims) {
