@@ -232,6 +232,7 @@ const simulateSchema = z
 export const rlhfMethodNames = [
   "standard",
   "variance-aware",
+  "variance-aware-raw",
   "mean",
   "worst-case",
   "uncertainty-weighted",
@@ -316,7 +317,10 @@ const rlhfSchema = z
       .array(z.enum(rlhfMethodNames))
       .min(1)
       .default(["standard", "variance-aware"])
-      .describe("Methods run by the rlhf stage (variance-aware is the KL form with weights w)."),
+      .describe(
+        "Methods run by the rlhf stage (variance-aware: the KL form with weights w at tau^2 = priorVariance; " +
+          "variance-aware-raw: the same at tau^2 = 0).",
+      ),
     estimate: z
       .enum(["member", "mean"])
       .default("member")

@@ -1,6 +1,7 @@
 import type { ClaimId } from "../config/schema.js";
 import type { DisagreementMetrics } from "../disagreement/stats.js";
 import type { Metrics, OptimizeSummary } from "../optimize/run.js";
+import type { MatchedMetrics, RlhfSummary } from "../rlhf/summary.js";
 import type { SimulationSummary } from "../simulate/run.js";
 
 /** A claim of the paper with its verdict on this run: null when the stage that tests it was not run. */
@@ -13,12 +14,15 @@ export interface Claim {
   /** One line with the measured numbers that decide it. */
   measured: string;
   evidence: Record<string, unknown>;
+  /** The study the verdict rests on: "candidate sets" (optimize), "generative policy" (rlhf), or the stage's own. */
+  study?: string;
 }
 
 export interface ClaimInputs {
   disagreement?: DisagreementMetrics;
   optimize?: OptimizeSummary;
   simulate?: SimulationSummary;
+  rlhf?: RlhfSummary;
   disagreementThreshold: number;
 }
 
@@ -187,11 +191,114 @@ export function theoryClaim(summary: SimulationSummary | undefined): Claim {
   };
 }
 
+const num = (x: number | null) => (x === null ? "n/a" : x.toFixed(3));
+
+/** Claim 2 on the generative policy: some standard PPO trial ends below π0 under the gold reward at a matched KL. */
+export function rlhfOveroptimisationClaim(summary: RlhfSummary): Claim {
+  const statement =
+    "Optimising a policy against a single reward-model estimate can end worse than the reference policy under the true reward.";
+  const criterion =
+    "some standard PPO trial has gold improvement Δ < 0 at some matched KL (risk > 0); over-optimisation shown as the gold peak against the last checkpoint";
+  const standard = summary.methods.standard;
+  if (standard === undefined) {
+    return {
+      ...notMeasured("overoptimisation-risk", statement, criterion, "rlhf (standard)"),
+      study: "generative policy",
+    };
+  }
+  const reached = standard.budgets.filter((b) => b.risk !== null);
+  const worst = reached.reduce<MatchedMetrics | undefined>(
+    (a, b) => (a === undefined || (b.risk ?? 0) > (a.risk ?? 0) ? b : a),
+    undefined,
+  );
+  return {
+    id: "overoptimisation-risk",
+    statement,
+    criterion,
+    holds: reached.length === 0 ? null : reached.some((b) => (b.risk ?? 0) > 0),
+    measured:
+      reached.length === 0
+        ? "no standard trial reached any matched KL"
+        : `largest risk P(Δ<0) ${pct(worst?.risk ?? 0)} (KL ${worst?.kl}, ${worst?.trials} trials); mean Δ by KL ` +
+          reached.map((b) => `${b.kl}: ${num(b.meanImprovement)}`).join(", "),
+    evidence: { budgets: reached.map(({ perTrial: _p, ...b }) => b) },
+    study: "generative policy",
+  };
+}
+
+/** Claim 3 on the generative policy, the same criterion as on candidate sets, at matched KL along PPO trajectories. */
+export function rlhfVarianceAwareClaim(summary: RlhfSummary): Claim {
+  const statement =
+    "The variance-aware policy optimisation lowers the risk of ending worse than the reference policy, compared with the standard pipeline.";
+  const criterion =
+    "at every matched KL both reach, variance-aware (KL form) has risk and prompt-level risk no higher than standard, and strictly lower at one at least";
+  const standard = summary.methods.standard;
+  const aware = summary.methods["variance-aware"];
+  if (standard === undefined || aware === undefined) {
+    return {
+      ...notMeasured(
+        "variance-aware-lowers-risk",
+        statement,
+        criterion,
+        "rlhf (standard and variance-aware)",
+      ),
+      study: "generative policy",
+    };
+  }
+  const pairs = standard.budgets.flatMap((s) => {
+    const v = aware.budgets.find((b) => b.kl === s.kl);
+    return v === undefined || s.risk === null || v.risk === null ? [] : [{ kl: s.kl, s, v }];
+  });
+  const risk = (m: MatchedMetrics) => [m.risk ?? 0, m.promptRisk ?? 0];
+  const failing = pairs
+    .filter(({ s, v }) => risk(v)[0] > risk(s)[0] || risk(v)[1] > risk(s)[1])
+    .map((p) => p.kl);
+  const lower = pairs.some(({ s, v }) => risk(v)[0] < risk(s)[0] || risk(v)[1] < risk(s)[1]);
+  return {
+    id: "variance-aware-lowers-risk",
+    statement,
+    criterion,
+    holds: pairs.length === 0 ? null : failing.length === 0 && lower,
+    measured:
+      pairs.length === 0
+        ? "no matched KL reached by both methods"
+        : `${pairs
+            .map(
+              ({ kl, s, v }) =>
+                `KL ${kl}: risk ${pct(v.risk ?? 0)} vs ${pct(s.risk ?? 0)}, prompt risk ${pct(v.promptRisk ?? 0)} vs ${pct(s.promptRisk ?? 0)}, mean Δ ${num(v.meanImprovement)} vs ${num(s.meanImprovement)}`,
+            )
+            .join("; ")} (variance-aware vs standard)`,
+    evidence: {
+      failingBudgets: failing,
+      budgets: pairs.map(({ kl, s, v }) => ({
+        kl,
+        standard: {
+          risk: s.risk,
+          promptRisk: s.promptRisk,
+          meanImprovement: s.meanImprovement,
+          stdImprovement: s.stdImprovement,
+        },
+        varianceAware: {
+          risk: v.risk,
+          promptRisk: v.promptRisk,
+          meanImprovement: v.meanImprovement,
+          stdImprovement: v.stdImprovement,
+        },
+      })),
+    },
+    study: "generative policy",
+  };
+}
+
 export function evaluateClaims(inputs: ClaimInputs): Claim[] {
+  const candidateSets = (claim: Claim): Claim => ({ ...claim, study: "candidate sets" });
   return [
     disagreementClaim(inputs.disagreement, inputs.disagreementThreshold),
-    overoptimisationClaim(inputs.optimize),
-    varianceAwareClaim(inputs.optimize),
+    candidateSets(overoptimisationClaim(inputs.optimize)),
+    candidateSets(varianceAwareClaim(inputs.optimize)),
+    ...(inputs.rlhf === undefined
+      ? []
+      : [rlhfOveroptimisationClaim(inputs.rlhf), rlhfVarianceAwareClaim(inputs.rlhf)]),
     theoryClaim(inputs.simulate),
   ];
 }

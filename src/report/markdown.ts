@@ -1,4 +1,5 @@
 import { summaryRows } from "../disagreement/summary.js";
+import { rlhfFinalRows, rlhfRows } from "../rlhf/table.js";
 import { formatNumber as f, markdownTable } from "../runtime/table.js";
 import type { Claim } from "./claims.js";
 import type { RunFiles, StageFolder } from "./run-files.js";
@@ -6,6 +7,9 @@ import { closedFormLine, comparisonRows, optimizeRows, simulateRows } from "./ta
 
 /** The command that regenerates a stage's numbers from the run folder's own resolved config. */
 export function regenerateCommand(out: string, stage: StageFolder): string {
+  if (stage === "rlhf") {
+    return `npx align optimize --policy generative --config ${out}/config.yaml --out ${out} --force`;
+  }
   const command = stage === "reward-models" ? "train-rm" : stage;
   const extra =
     stage === "optimize" ? " --methods standard,variance-aware,mean,worst-case,uncertainty-weighted" : "";
@@ -35,10 +39,19 @@ function regenerate(files: RunFiles, stage: StageFolder): string {
 }
 
 function claimsSection(files: RunFiles, claims: Claim[]): string {
-  const rows = claims.map((c) => [c.id, c.statement, c.measured, verdict(c.holds), c.criterion]);
+  const stageOf = (c: Claim) => (c.study === "generative policy" ? "rlhf" : CLAIM_STAGE[c.id]);
+  const rows = claims.map((c) => [
+    c.id,
+    c.statement,
+    c.study === undefined ? c.measured : `[${c.study}] ${c.measured}`,
+    verdict(c.holds),
+    c.criterion,
+  ]);
   const commands = claims
     .filter((c) => c.holds !== null)
-    .map((c) => `- ${c.id}: \`${regenerateCommand(files.out, CLAIM_STAGE[c.id])}\``);
+    .map(
+      (c) => `- ${c.id}${c.study ? ` (${c.study})` : ""}: \`${regenerateCommand(files.out, stageOf(c))}\``,
+    );
   return [
     "## The paper's claims on this run",
     markdownTable(["claim", "statement", "measured", "verdict", "criterion"], rows),
@@ -131,6 +144,25 @@ function simulateSection(files: RunFiles): string {
   ].join("\n\n");
 }
 
+function rlhfSection(files: RunFiles): string {
+  const r = files.rlhf;
+  if (r === undefined) return "";
+  const sft = r.sft as Record<string, number>;
+  return [
+    "## Generative policy: SFT, reward models and PPO (claims 2 and 3)",
+    `π0: a GRU of ${sft.parameters} parameters after SFT; held-out log-likelihood per token ${f(sft.heldOutLogLikelihood)} ` +
+      `(unigram ${f(sft.unigramLogLikelihood)}); J(π0) = ${f(sft.baselineGold)}; mean reference variance σ̄² ` +
+      `${f(sft.meanReferenceVariance, 4)}. Δ is the gold improvement on held-out prompts, interpolated along each PPO ` +
+      "trajectory at each matched KL; prompt risk includes the sampling noise of each prompt's Δ. " +
+      `${r.note}`,
+    fromTable(rlhfRows(r)),
+    "Last checkpoint of each trial:",
+    fromTable(rlhfFinalRows(r)),
+    regenerate(files, "rlhf"),
+    images(files, "rlhf"),
+  ].join("\n\n");
+}
+
 /** The whole report as markdown: claims first, then what was run, then each stage with its plots. */
 export function reportMarkdown(files: RunFiles, claims: Claim[]): string {
   const title = `# align report: ${files.run.name ?? "run"}`;
@@ -146,6 +178,7 @@ export function reportMarkdown(files: RunFiles, claims: Claim[]): string {
     disagreementSection(files),
     optimizeSection(files),
     simulateSection(files),
+    rlhfSection(files),
   ]
     .filter(Boolean)
     .join("\n\n")

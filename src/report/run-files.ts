@@ -3,11 +3,12 @@ import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { DisagreementMetrics } from "../disagreement/stats.js";
 import type { OptimizeSummary } from "../optimize/run.js";
+import type { RlhfSummary } from "../rlhf/summary.js";
 import { UserError } from "../runtime/errors.js";
 import type { SimulationSummary } from "../simulate/run.js";
 
 /** The stage folders of a run, in pipeline order. */
-export const stageFolders = ["reward-models", "disagreement", "optimize", "simulate"] as const;
+export const stageFolders = ["reward-models", "disagreement", "optimize", "simulate", "rlhf"] as const;
 export type StageFolder = (typeof stageFolders)[number];
 
 export interface RewardModelsSummary {
@@ -36,6 +37,7 @@ export interface RunFiles {
   disagreement?: DisagreementMetrics;
   optimize?: OptimizeSummary;
   simulate?: SimulationSummary;
+  rlhf?: RlhfSummary;
   /** PNG files of each completed stage, relative to the run folder. */
   plots: Partial<Record<StageFolder, string[]>>;
 }
@@ -45,6 +47,7 @@ const STAGE_METRICS: Record<StageFolder, string> = {
   disagreement: "metrics.json",
   optimize: "summary.json",
   simulate: "summary.json",
+  rlhf: "summary.json",
 };
 
 /** Reads a run folder; only stages with a completion marker count. */
@@ -68,6 +71,7 @@ export function readRunFiles(out: string): RunFiles {
     if (stage === "disagreement") files.disagreement = metrics;
     if (stage === "optimize") files.optimize = metrics;
     if (stage === "simulate") files.simulate = metrics;
+    if (stage === "rlhf") files.rlhf = metrics;
     files.plots[stage] = readdirSync(dir)
       .filter((f) => f.endsWith(".png"))
       .sort()

@@ -12,6 +12,7 @@ export function writeReport(out: string, disagreementThreshold: number): { claim
     disagreement: files.disagreement,
     optimize: files.optimize,
     simulate: files.simulate,
+    rlhf: files.rlhf,
     disagreementThreshold,
   });
   const markdown = reportMarkdown(files, claims);

@@ -97,9 +97,10 @@ export function trialRewards(
   else if (method === "uncertainty-weighted")
     reward = e.mean.map((r, b) => r - uncertaintyPenalty * e.variance[b]);
   else reward = member === null ? e.mean : e.members[member];
+  const tau2 = method === "variance-aware-raw" ? 0 : priorVariance;
   const weight =
-    method === "variance-aware"
-      ? e.variance.map((s, b) => (s + priorVariance) / (stats.meanVariance[prompts[b]] + priorVariance))
+    method === "variance-aware" || method === "variance-aware-raw"
+      ? e.variance.map((s, b) => (s + tau2) / (stats.meanVariance[prompts[b]] + tau2))
       : reward.map(() => 1);
   return { reward, weight };
 }

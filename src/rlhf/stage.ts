@@ -54,7 +54,12 @@ function trialSpecs(ctx: RunContext, methods: readonly RlhfMethodName[], members
   const { estimate, trials } = ctx.config.rlhf;
   const specs: TrialSpec[] = [];
   for (const method of methods) {
-    if ((method === "standard" || method === "variance-aware") && estimate === "member") {
+    if (
+      method !== "mean" &&
+      method !== "worst-case" &&
+      method !== "uncertainty-weighted" &&
+      estimate === "member"
+    ) {
       for (let m = 0; m < Math.min(members, trials ?? members); m++) specs.push({ method, member: m });
     } else specs.push({ method, member: null });
   }
@@ -401,7 +406,12 @@ export async function runRlhf(ctx: RunContext, methods?: RlhfMethodName[]): Prom
       const trajectories = saved.map((t) => t.trajectory);
       const samples = saved.flatMap((t) => t.samples);
       const sft = JSON.parse(readFileSync(join(dir, "sft", "metrics.json"), "utf8"));
-      summary = summarise(trajectories, r.budgets, { ...sft, baselineGold: mean(baseline.gold) });
+      summary = summarise(trajectories, r.budgets, {
+        ...sft,
+        baselineGold: mean(baseline.gold),
+        // The scale τ² (rlhf.priorVariance) is compared with: σ̄² averaged over the prompts.
+        meanReferenceVariance: mean(setup.stats.meanVariance),
+      });
       writeJsonAtomic(join(dir, "summary.json"), summary);
       writeFileAtomic(join(dir, "curves.csv"), toCsv(CURVE_HEADER, curveRows(trajectories)));
       writeFileAtomic(join(dir, "samples.jsonl"), samples.map((s) => `${JSON.stringify(s)}\n`).join(""));
