@@ -2,6 +2,7 @@ import type { StageName } from "./config/schema.js";
 import { disagreementStage } from "./disagreement/stage.js";
 import { optimizeStage } from "./optimize/stage.js";
 import { trainRmStage } from "./reward-model/stage.js";
+import { rlhfStage } from "./rlhf/stage.js";
 import type { Stage } from "./run/stage.js";
 import { simulateStage } from "./simulate/stage.js";
 
@@ -16,6 +17,7 @@ export const pipeline: readonly Stage<any>[] = [
   disagreementStage,
   optimizeStage,
   simulateStage,
+  rlhfStage,
 ];
 
 /** The stage of a name; every StageName has one (tested). */

@@ -1,10 +1,10 @@
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, Option } from "commander";
 import { defaultConfigPath } from "../config/load.js";
-import { type Config, methodNames, type StageName } from "../config/schema.js";
+import { type Config, methodNames, rlhfMethodNames, type StageName } from "../config/schema.js";
 import { writeSyntheticJsonl } from "../data/synthetic.js";
-import { pipeline } from "../pipeline.js";
+import { pipeline, stageNamed } from "../pipeline.js";
 import { logFailure, packageVersions } from "../run/folder.js";
-import { checkData, type StageAsk, stageRequest } from "../run/stage.js";
+import { checkData, type Stage, type StageAsk, stageRequest } from "../run/stage.js";
 import { describeSystemError, EXIT_ENVIRONMENT, UserError } from "../runtime/errors.js";
 import { stopProgress } from "../runtime/progress.js";
 import { compareCommand } from "./compare.js";
@@ -28,13 +28,20 @@ const collectGrid = (value: string, previous: string[]) => [...previous, value];
 /** Exit code of `reproduce --check` when a required claim does not hold (1 is for bugs, 2 for user errors). */
 export const EXIT_CLAIM_FAILED = 3;
 
-type StageOptions = CommonOptions & JobFlags & { varianceAware?: boolean; methods?: string };
+type StageOptions = CommonOptions &
+  JobFlags & { varianceAware?: boolean; methods?: string; policy?: "candidates" | "generative" };
 
-/** The flags a stage's command adds to the common ones, and what they ask of the stage. */
+/**
+ * The flags a stage's command adds to the common ones, what they ask of the stage, and (`instead`) the
+ * stage they run in its place: `optimize --policy generative` is the rlhf stage.
+ */
 interface StageFlags {
   define(command: Command): Command;
   request(options: StageOptions, config: Config): Partial<StageAsk>;
+  instead?(options: StageOptions): Stage<unknown> | undefined;
 }
+
+const generative = (options: StageOptions) => options.policy === "generative";
 
 const stageFlags: Partial<Record<StageName, StageFlags>> = {
   "train-rm": {
@@ -45,8 +52,30 @@ const stageFlags: Partial<Record<StageName, StageFlags>> = {
     define: (command) =>
       command
         .option("--variance-aware", "run the paper's variance-aware method")
-        .option("--methods <list>", `comma-separated methods: ${methodNames.join(", ")}`),
-    request: (options, config) => ({ methods: chooseMethods(options, config.optimize.methods) }),
+        .option(
+          "--methods <list>",
+          `comma-separated methods: ${methodNames.join(", ")} (generative: ${rlhfMethodNames.join(", ")})`,
+        )
+        .addOption(
+          new Option(
+            "--policy <kind>",
+            "candidates: reweight fixed candidate sets; generative: SFT, reward models and PPO (the rlhf stage)",
+          )
+            .choices(["candidates", "generative"])
+            .default("candidates"),
+        ),
+    request: (options, config) =>
+      generative(options)
+        ? {
+            rlhfMethods: chooseMethods(
+              options,
+              rlhfMethodNames,
+              config.rlhf.methods,
+              " for --policy generative",
+            ),
+          }
+        : { methods: chooseMethods(options, methodNames, config.optimize.methods) },
+    instead: (options) => (generative(options) ? stageNamed("rlhf") : undefined),
   },
 };
 
@@ -73,12 +102,13 @@ function buildProgram(): Command {
       // Flags and data are checked before anything is written.
       const config = resolveOptionsConfig(options);
       const request = stageRequest(config, { plan: wholeJob(), ...flags?.request(options, config) });
-      const ctx = await openRunFromOptions(options, stage.name, {
+      const runs = flags?.instead?.(options) ?? stage;
+      const ctx = await openRunFromOptions(options, runs.name, {
         config,
-        check: checkData([stage], request),
+        check: checkData([runs], request),
         shard: request.plan.shard !== undefined,
       });
-      await runAndPrint(ctx, stage, request);
+      await runAndPrint(ctx, runs, request);
     });
   }
 

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { type Command, Option } from "commander";
 import { defaultConfigPath, loadConfig } from "../config/load.js";
-import { type Config, type MethodName, methodNames } from "../config/schema.js";
+import type { Config } from "../config/schema.js";
 import { openRun, type RunContext, type RunOptions } from "../run/folder.js";
 import { type BackendChoice, backendChoices } from "../runtime/backend.js";
 import { UserError } from "../runtime/errors.js";
@@ -63,21 +63,26 @@ export async function openRunFromOptions(
   });
 }
 
-/** Methods from --methods and --variance-aware; with neither, the config's list. */
-export function chooseMethods(
+/**
+ * Methods from --methods and --variance-aware, checked against `known` (`what` names the method set in
+ * the error); with neither flag, the config's list.
+ */
+export function chooseMethods<Name extends string>(
   options: { varianceAware?: boolean; methods?: string },
-  fallback: MethodName[],
-): MethodName[] {
+  known: readonly Name[],
+  fallback: readonly Name[],
+  what = "",
+): Name[] {
   const listed = (options.methods ?? "")
     .split(",")
     .map((m) => m.trim())
     .filter(Boolean);
   for (const m of listed) {
-    if (!(methodNames as readonly string[]).includes(m)) {
-      throw new UserError(`--methods: unknown method '${m}' (choose from ${methodNames.join(", ")})`);
+    if (!(known as readonly string[]).includes(m)) {
+      throw new UserError(`--methods: unknown method '${m}'${what} (choose from ${known.join(", ")})`);
     }
   }
-  const chosen = listed as MethodName[];
-  if (options.varianceAware) chosen.push("variance-aware");
-  return chosen.length > 0 ? [...new Set(chosen)] : fallback;
+  const chosen = listed as Name[];
+  if (options.varianceAware) chosen.push("variance-aware" as Name);
+  return chosen.length > 0 ? [...new Set(chosen)] : [...fallback];
 }

@@ -6,7 +6,7 @@ import { type Claim, intervalPhrase, verdictTally } from "../report/claims.js";
 import { writeReport } from "../report/stage.js";
 import { openRun, RUN_LOCK } from "../run/folder.js";
 import { removeOrphanedTemporaries } from "../runtime/files.js";
-import { acquireLock } from "../runtime/lock.js";
+import { acquireLock, LockHeldError } from "../runtime/lock.js";
 import { checkStages, runStudy, studyRequest } from "../study.js";
 import { wholeJob } from "./job-flags.js";
 import { type CommonOptions, resolveOptionsConfig, runFolder } from "./options.js";
@@ -35,7 +35,7 @@ export async function reproduce(options: CommonOptions): Promise<string[]> {
     const verdict = claim.verdict === "does not hold" ? "DOES NOT HOLD" : claim.verdict;
     const interval = intervalPhrase(claim);
     console.log(
-      `${claim.id}${required(claim) ? " (required)" : ""}: ${verdict}` +
+      `${claim.id}${claim.study ? ` [${claim.study}]` : ""}${required(claim) ? " (required)" : ""}: ${verdict}` +
         (interval ? ` — ${interval}` : "") +
         (claim.reason ? `\n    why: ${claim.reason}` : "") +
         `\n    ${claim.measured}`,
@@ -89,8 +89,13 @@ export async function watchReport(out: string, seconds = 2): Promise<never> {
   for (;;) {
     const now = runFolderState(out);
     if (now !== last && existsSync(join(out, "config.yaml"))) {
-      last = now;
-      reportCommand(out);
+      try {
+        reportCommand(out);
+        last = now;
+      } catch (error) {
+        // A stage is writing the folder: look again at the next tick.
+        if (!(error instanceof LockHeldError)) throw error;
+      }
     }
     await new Promise((done) => setTimeout(done, seconds * 1000));
   }

@@ -1,8 +1,11 @@
 import type { MethodName } from "../config/schema.js";
 import type { PromptEstimates } from "./estimates.js";
 
-/** The policy solvers of policy.ts: the KL-regularised tilt, and the variance-aware quadratic form. */
-export type Solver = "kl-tilted" | "variance-aware";
+/**
+ * The policy solvers of policy.ts: the KL-regularised tilt, the variance-aware quadratic form, its KL
+ * form (per-response temperature βw_i), and the quadratic form with Σ = I.
+ */
+export type Solver = "kl-tilted" | "variance-aware" | "variance-aware-kl" | "euclidean";
 
 /** How a method optimises: its reward estimate, its solver, and whether it needs the ensemble's variance. */
 export interface MethodSpec {
@@ -31,4 +34,11 @@ export const methods: Record<MethodName, MethodSpec> = {
     solver: "kl-tilted",
     needsVariance: true,
   },
+  "variance-aware-kl": {
+    perMember: true,
+    estimate: (e) => e.mean,
+    solver: "variance-aware-kl",
+    needsVariance: true,
+  },
+  euclidean: { perMember: true, estimate: (e) => e.mean, solver: "euclidean", needsVariance: false },
 };

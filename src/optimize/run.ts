@@ -4,11 +4,24 @@ import { deriveSeed } from "../runtime/random.js";
 import { mean, sampleStd } from "../runtime/stats.js";
 import { type BootstrapOptions, bootstrapTables, INTERVAL_LEVEL, type Interval } from "../stats/bootstrap.js";
 import { wilsonInterval } from "../stats/proportion.js";
-import { type BudgetMatch, klTiltedBetaGuess, matchKlBudget, varianceAwareBetaGuess } from "./budget.js";
+import {
+  type BudgetMatch,
+  klTiltedBetaGuess,
+  matchKlBudget,
+  varianceAwareBetaGuess,
+  varianceAwareKlBetaGuess,
+} from "./budget.js";
 import { centre, type PromptEstimates, promptEstimates } from "./estimates.js";
 import { isWorse, lowerCvar, promptImprovement, rewardScale } from "./evaluate.js";
 import { methods as methodSpecs, type Solver } from "./methods.js";
-import { klDivergence, solveKlTilted, solveVarianceAware } from "./policy.js";
+import {
+  klDivergence,
+  relativeVarianceWeights,
+  solveEuclidean,
+  solveKlTilted,
+  solveVarianceAware,
+  solveVarianceAwareKl,
+} from "./policy.js";
 
 /** The pure core of `align optimize`: every method, trial, KL budget and penalty β on held-out prompts. */
 
@@ -120,6 +133,8 @@ interface PreparedPrompt {
   truth: number[];
   scale: number;
   estimates: PromptEstimates;
+  /** w_i of the variance-aware KL form, from the ensemble variance and optimize.priorVariance. */
+  weights: number[];
   pi0: number[];
 }
 
@@ -225,10 +240,12 @@ function validate(input: OptimizeInput, repeat: number, methods: readonly Method
 function prepare(p: PromptScores, config: OptimizeConfig): PreparedPrompt {
   const truth = centre(p.trueRewards);
   const k = truth.length;
+  const estimates = promptEstimates(p.memberScores, config.varianceFloor, config.uncertaintyPenalty);
   return {
     truth,
     scale: rewardScale(truth),
-    estimates: promptEstimates(p.memberScores, config.varianceFloor, config.uncertaintyPenalty),
+    estimates,
+    weights: relativeVarianceWeights(estimates.variance, config.priorVariance),
     pi0: new Array<number>(k).fill(1 / k),
   };
 }
@@ -252,16 +269,21 @@ function trialPlans(
 }
 
 function solveAt(solver: Solver, rHat: number[], p: PreparedPrompt, beta: number): number[] {
-  return solver === "kl-tilted"
-    ? solveKlTilted(rHat, p.pi0, beta)
-    : solveVarianceAware(rHat, p.estimates.variance, p.pi0, beta);
+  if (solver === "kl-tilted") return solveKlTilted(rHat, p.pi0, beta);
+  if (solver === "variance-aware-kl") return solveVarianceAwareKl(rHat, p.weights, p.pi0, beta);
+  if (solver === "euclidean") return solveEuclidean(rHat, p.pi0, beta);
+  return solveVarianceAware(rHat, p.estimates.variance, p.pi0, beta);
+}
+
+function betaGuess(solver: Solver, rHat: number[], p: PreparedPrompt, epsilon: number): number {
+  if (solver === "kl-tilted") return klTiltedBetaGuess(rHat, p.pi0, epsilon);
+  if (solver === "variance-aware-kl") return varianceAwareKlBetaGuess(rHat, p.weights, p.pi0, epsilon);
+  const sigma2 = solver === "euclidean" ? rHat.map(() => 1) : p.estimates.variance;
+  return varianceAwareBetaGuess(rHat, sigma2, p.pi0, epsilon);
 }
 
 function matchBudget(solver: Solver, rHat: number[], p: PreparedPrompt, epsilon: number): BudgetMatch {
-  const betaStart =
-    solver === "kl-tilted"
-      ? klTiltedBetaGuess(rHat, p.pi0, epsilon)
-      : varianceAwareBetaGuess(rHat, p.estimates.variance, p.pi0, epsilon);
+  const betaStart = betaGuess(solver, rHat, p, epsilon);
   return matchKlBudget((beta) => solveAt(solver, rHat, p, beta), p.pi0, epsilon, { betaStart });
 }
 
@@ -372,6 +394,60 @@ function asIntervals([meanImprovement, stdImprovement, risk, promptRisk]: Interv
   return { meanImprovement, stdImprovement, risk, promptRisk };
 }
 
+/**
+ * The intervals of a method's statistics at one budget from its table of per-prompt Δ_x (a row per trial),
+ * by the two-way bootstrap over trials and prompts. With no (or every) trial below π0 the bootstrap
+ * interval of the risk is a point; the Wilson interval of `worse` of n trials says how little n trials can
+ * rule out, so the risk interval spans both.
+ */
+export function riskIntervals(
+  deltas: readonly Float64Array[],
+  scales: Float64Array,
+  worse: number,
+  bootstrap: BootstrapOptions,
+): MetricIntervals {
+  const intervals = asIntervals(
+    bootstrapTables(
+      [deltas.length],
+      scales.length,
+      (t, x) => claimStatistics(deltas, scales, t[0], x),
+      bootstrap,
+    ),
+  );
+  const wilson = wilsonInterval(worse, deltas.length);
+  intervals.risk = {
+    ...intervals.risk,
+    lo: Math.min(intervals.risk.lo, wilson.lo),
+    hi: Math.max(intervals.risk.hi, wilson.hi),
+  };
+  return intervals;
+}
+
+/**
+ * Intervals of (method − standard) for each statistic from the two methods' tables of per-prompt Δ_x on the
+ * same prompts: shared resamples of prompts, and of trials when `pairedTrials` (row t is the same reward
+ * model in both).
+ */
+export function riskDifference(
+  method: readonly Float64Array[],
+  standard: readonly Float64Array[],
+  scales: Float64Array,
+  pairedTrials: boolean,
+  bootstrap: BootstrapOptions,
+): MetricIntervals {
+  const intervals = bootstrapTables(
+    [method.length, standard.length],
+    scales.length,
+    ([ta, tb], x) => {
+      const sa = claimStatistics(method, scales, ta, x);
+      const sb = claimStatistics(standard, scales, tb, x);
+      return sa.map((v, i) => v - sb[i]);
+    },
+    { ...bootstrap, pairedRows: pairedTrials },
+  );
+  return asIntervals(intervals);
+}
+
 /** Summary statistics over the trials of one method and one budget (or β), with their intervals. */
 function metrics(
   rows: readonly TrialRow[],
@@ -386,23 +462,8 @@ function metrics(
     all.set(d, offset);
     offset += d.length;
   }
-  const intervals = asIntervals(
-    bootstrapTables(
-      [deltas.length],
-      scales.length,
-      (t, x) => claimStatistics(deltas, scales, t[0], x),
-      bootstrap,
-    ),
-  );
-  // With no (or every) trial below π0 the bootstrap interval of the risk is a point; the Wilson interval of
-  // k of n trials says how little n trials can rule out.
   const worse = rows.filter((r) => r.worse).length;
-  const wilson = wilsonInterval(worse, rows.length);
-  intervals.risk = {
-    ...intervals.risk,
-    lo: Math.min(intervals.risk.lo, wilson.lo),
-    hi: Math.max(intervals.risk.hi, wilson.hi),
-  };
+  const intervals = riskIntervals(deltas, scales, worse, bootstrap);
   return {
     trials: rows.length,
     meanImprovement: mean(improvements),
@@ -434,17 +495,7 @@ function difference(
     const a = tables.pooled.get(key(method)) ?? [];
     const b = tables.pooled.get(key("standard")) ?? [];
     const seed = deriveSeed(bootstrap.seed, "bootstrap", "optimize", "difference", key(method));
-    const intervals = bootstrapTables(
-      [a.length, b.length],
-      tables.scales.length,
-      ([ta, tb], x) => {
-        const sa = claimStatistics(a, tables.scales, ta, x);
-        const sb = claimStatistics(b, tables.scales, tb, x);
-        return sa.map((v, i) => v - sb[i]);
-      },
-      { ...bootstrap, seed, pairedRows: pairedTrials },
-    );
-    return asIntervals(intervals);
+    return riskDifference(a, b, tables.scales, pairedTrials, { ...bootstrap, seed });
   };
   return {
     versus: "standard",

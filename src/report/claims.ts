@@ -1,6 +1,7 @@
 import type { ClaimId, Config } from "../config/schema.js";
 import type { DisagreementMetrics } from "../disagreement/stats.js";
 import type { MetricIntervals, OptimizeSummary } from "../optimize/run.js";
+import type { MatchedMetrics, RlhfSummary } from "../rlhf/summary.js";
 import type { SimulationSummary } from "../simulate/run.js";
 import { INTERVAL_LEVEL, type Interval } from "../stats/bootstrap.js";
 import { type Side, sideSymbol, type Verdict, verdictOf } from "../stats/verdict.js";
@@ -41,12 +42,15 @@ export interface Claim {
   /** One line with the measured numbers that decide it. */
   measured: string;
   evidence: Record<string, unknown>;
+  /** The study a claim judged on several rests on: "candidate sets" or "generative policy". */
+  study?: string;
 }
 
 export interface ClaimInputs {
   disagreement?: DisagreementMetrics;
   optimize?: OptimizeSummary;
   simulate?: SimulationSummary;
+  rlhf?: RlhfSummary;
   report: Pick<Config["report"], "disagreementThreshold" | "chanceAccuracy" | "riskThreshold">;
 }
 
@@ -169,10 +173,73 @@ function anyBudget(verdicts: Verdict[]): Verdict {
 }
 
 /** Claim 2: a policy optimised against one reward model can end worse than the reference under the true reward. */
-export function overoptimisationClaim(
-  summary: OptimizeSummary | undefined,
-  report: ClaimInputs["report"],
-): Claim {
+/** One method at one KL budget as claims 2 and 3 read it. */
+export interface RiskBudget {
+  kl: number;
+  trials: number;
+  prompts: number;
+  risk: number;
+  promptRisk: number;
+  meanImprovement: number;
+  stdImprovement: number;
+  intervals: MetricIntervals;
+}
+
+/**
+ * What claims 2 and 3 read of a policy-optimisation study, over candidate sets (optimize) or with the
+ * generative policy (rlhf): per method and KL budget its risks with intervals, and the paired differences
+ * of variance-aware minus standard.
+ */
+export interface RiskStudy {
+  /** The stage that measures it, for "not measured" messages. */
+  stage?: string;
+  intervals?: { test: string };
+  methods: { standard?: { budgets: RiskBudget[] }; "variance-aware"?: { budgets: RiskBudget[] } };
+  differences?: {
+    "variance-aware"?: { pairedTrials: boolean; budgets: ({ kl: number } & MetricIntervals)[] };
+  };
+}
+
+/** The candidate-set study as claims 2 and 3 read it. */
+export function candidateSetStudy(summary: OptimizeSummary): RiskStudy {
+  return { stage: "optimize", ...summary };
+}
+
+/** The generative-policy study: the matched KLs a method's trials reached, each with its intervals. */
+export function generativeStudy(summary: RlhfSummary): RiskStudy {
+  const reached = (budgets: MatchedMetrics[] | undefined) =>
+    budgets === undefined
+      ? undefined
+      : {
+          budgets: budgets.flatMap((b) =>
+            b.intervals === undefined
+              ? []
+              : [
+                  {
+                    kl: b.kl,
+                    trials: b.trials,
+                    prompts: b.prompts,
+                    risk: b.risk ?? 0,
+                    promptRisk: b.promptRisk ?? 0,
+                    meanImprovement: b.meanImprovement ?? 0,
+                    stdImprovement: b.stdImprovement ?? 0,
+                    intervals: b.intervals,
+                  },
+                ],
+          ),
+        };
+  return {
+    stage: "rlhf",
+    intervals: summary.intervals,
+    methods: {
+      standard: reached(summary.methods.standard?.budgets),
+      "variance-aware": reached(summary.methods["variance-aware"]?.budgets),
+    },
+    differences: summary.differences,
+  };
+}
+
+export function overoptimisationClaim(summary: RiskStudy | undefined, report: ClaimInputs["report"]): Claim {
   const threshold = report.riskThreshold;
   const base = {
     id: "overoptimisation-risk" as const,
@@ -184,8 +251,15 @@ export function overoptimisationClaim(
     test: summary?.intervals?.test ?? "bootstrap over trials and prompts",
   };
   const standard = summary?.methods.standard;
-  if (standard === undefined) return notMeasured(base, "optimize (standard)");
-  if (standard.budgets.some((b) => b.intervals === undefined)) return withoutIntervals(base, "optimize");
+  const stage = summary?.stage ?? "optimize";
+  if (standard === undefined) return notMeasured(base, `${stage} (standard)`);
+  if (standard.budgets.length === 0) {
+    return claimOf(base, "inconclusive", {
+      reason: `no standard trial of the ${stage} stage reached any of its KL budgets`,
+      measured: "no budget reached",
+    });
+  }
+  if (standard.budgets.some((b) => b.intervals === undefined)) return withoutIntervals(base, stage);
   const verdicts = standard.budgets.map((b) => verdictOf(b.intervals.risk, "above", threshold));
   const verdict = anyBudget(verdicts);
   // The budget shown: the one that decides, else the one whose interval reaches highest.
@@ -219,7 +293,7 @@ export function overoptimisationClaim(
  * lower when an interval of the difference (prompt-level or dataset-level risk) lies below 0 and neither lies
  * above; as higher when one lies above 0.
  */
-export function varianceAwareClaim(summary: OptimizeSummary | undefined): Claim {
+export function varianceAwareClaim(summary: RiskStudy | undefined): Claim {
   const base = {
     id: "variance-aware-lowers-risk" as const,
     statement:
@@ -232,11 +306,12 @@ export function varianceAwareClaim(summary: OptimizeSummary | undefined): Claim 
   };
   const standard = summary?.methods.standard;
   const aware = summary?.methods["variance-aware"];
+  const stage = summary?.stage ?? "optimize";
   if (standard === undefined || aware === undefined) {
-    return notMeasured(base, "optimize (standard and variance-aware)");
+    return notMeasured(base, `${stage} (standard and variance-aware)`);
   }
   const differences = summary?.differences?.["variance-aware"];
-  if (differences === undefined) return withoutIntervals(base, "optimize");
+  if (differences === undefined) return withoutIntervals(base, stage);
   const budgets = differences.budgets.flatMap((d) => {
     const s = standard.budgets.find((b) => b.kl === d.kl);
     const v = aware.budgets.find((b) => b.kl === d.kl);
@@ -344,16 +419,32 @@ export function theoryClaim(summary: SimulationSummary | undefined): Claim {
   });
 }
 
-/** One function per claim: a study with claims of its own appends its evaluators. */
-export const claimEvaluators: ((inputs: ClaimInputs) => Claim)[] = [
-  (inputs) => disagreementClaim(inputs.disagreement, inputs.report),
-  (inputs) => overoptimisationClaim(inputs.optimize, inputs.report),
-  (inputs) => varianceAwareClaim(inputs.optimize),
-  (inputs) => theoryClaim(inputs.simulate),
+const onStudy =
+  (study: string) =>
+  (claim: Claim): Claim => ({ ...claim, study });
+
+/**
+ * The claims, each by its own function: claims 2 and 3 on the candidate sets, and again on the generative
+ * policy when that study was run (each verdict naming its study).
+ */
+export const claimEvaluators: ((inputs: ClaimInputs) => Claim[])[] = [
+  (inputs) => [disagreementClaim(inputs.disagreement, inputs.report)],
+  ({ optimize, report }) => {
+    const study = optimize === undefined ? undefined : candidateSetStudy(optimize);
+    return [overoptimisationClaim(study, report), varianceAwareClaim(study)].map(onStudy("candidate sets"));
+  },
+  ({ rlhf, report }) => {
+    if (rlhf === undefined) return [];
+    const study = generativeStudy(rlhf);
+    return [overoptimisationClaim(study, report), varianceAwareClaim(study)].map(
+      onStudy("generative policy"),
+    );
+  },
+  (inputs) => [theoryClaim(inputs.simulate)],
 ];
 
 export function evaluateClaims(inputs: ClaimInputs): Claim[] {
-  return claimEvaluators.map((evaluate) => evaluate(inputs));
+  return claimEvaluators.flatMap((evaluate) => evaluate(inputs));
 }
 
 /** "2 of 4 hold, 1 inconclusive, 1 does not hold": every verdict with its count, in a fixed order. */

@@ -22,6 +22,9 @@ const CLAIM_STAGE: Record<Claim["id"], StageName> = {
   "theory-variance-aware-risk": "simulate",
 };
 
+/** The stage whose numbers decide a claim: its own, or the rlhf stage for a claim judged on the generative policy. */
+const stageOf = (c: Claim): StageName => (c.study === "generative policy" ? "rlhf" : CLAIM_STAGE[c.id]);
+
 const CLAIMS_HEADING = "The paper's claims on this run";
 
 function claimsSection(files: RunFiles, claims: Claim[]): string {
@@ -31,12 +34,12 @@ function claimsSection(files: RunFiles, claims: Claim[]): string {
     intervalPhrase(c),
     claimSettings(files, c),
     c.statement,
-    c.measured,
+    c.study === undefined ? c.measured : `[${c.study}] ${c.measured}`,
     `${c.criterion} (test: ${c.test})`,
   ]);
   const commands = claims
     .filter((c) => c.verdict !== "not measured")
-    .map((c) => `- ${c.id}: \`${regenerateCommand(CLAIM_STAGE[c.id])}\``);
+    .map((c) => `- ${c.id}${c.study ? ` (${c.study})` : ""}: \`${regenerateCommand(stageOf(c))}\``);
   return [
     `## ${CLAIMS_HEADING}`,
     `${verdictTally(claims)}. A verdict holds when the 95% interval of its effect lies on the claimed side of ` +

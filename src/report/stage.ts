@@ -2,6 +2,7 @@ import { join } from "node:path";
 import type { Config } from "../config/schema.js";
 import { disagreementStage } from "../disagreement/stage.js";
 import { optimizeStage } from "../optimize/stage.js";
+import { rlhfStage } from "../rlhf/stage.js";
 import { writeFileAtomic, writeJsonAtomic } from "../runtime/files.js";
 import { simulateStage } from "../simulate/stage.js";
 import { type Claim, evaluateClaims, verdictTally } from "./claims.js";
@@ -16,6 +17,7 @@ export function writeReport(out: string, report: Config["report"]): { claims: Cl
     disagreement: summaryOf(files, disagreementStage),
     optimize: summaryOf(files, optimizeStage),
     simulate: summaryOf(files, simulateStage),
+    rlhf: summaryOf(files, rlhfStage),
     report,
   });
   const markdown = reportMarkdown(files, claims);

@@ -1,6 +1,6 @@
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import type { Config, MethodName, StageName } from "../config/schema.js";
+import type { Config, MethodName, RlhfMethodName, StageName } from "../config/schema.js";
 import { loadDataset } from "../data/load.js";
 import type { Dataset } from "../data/types.js";
 import { loadTrainingData, type TrainingData } from "../features/training-data.js";
@@ -18,6 +18,8 @@ export interface StageRequest {
   plan: JobPlan;
   /** Optimisation methods to run; undefined: the config's `optimize.methods`. */
   methods?: readonly MethodName[];
+  /** Generative-policy methods to run; undefined: the config's `rlhf.methods`. */
+  rlhfMethods?: readonly RlhfMethodName[];
 }
 
 /** Extra things a command asks of a stage: everything of a request but the data. */

@@ -23,6 +23,7 @@ function study(seed: number) {
     estimate: "member",
     repeats: 1,
     uncertaintyPenalty: 1,
+    priorVariance: 0,
     varianceFloor: 1e-6,
   };
   return runOptimization([input], config, methods, { seed: 3, resamples: 400 });

@@ -38,6 +38,7 @@ function smallStudy() {
     repeats: 1,
     uncertaintyPenalty: 1,
     varianceFloor: 1e-6,
+    priorVariance: 0,
   };
   return runOptimization([input], config, methods);
 }
