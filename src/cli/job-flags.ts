@@ -11,22 +11,23 @@ export interface JobFlags {
   shardCount?: string;
 }
 
-/** The flags of a command whose stage runs as a job: threads, shard, resume. */
+/** The flags of a command whose stage runs as a job (members of train-rm, PPO trials of rlhf): threads, shard, resume. */
 export function withJobFlags(command: Command): Command {
   return command
     .option(
       "--jobs <n>",
-      "threads training members in parallel, this one included (default: the number of cores)",
+      "threads running the job's items (reward-model members, PPO trials), this one included (default: the number of cores)",
     )
-    .option("--shard <i/n>", "train only the members m with m mod n = i (default: from SLURM or Kubernetes)")
+    .option("--shard <i/n>", "run only the items m with m mod n = i (default: from SLURM or Kubernetes)")
     .option(
       "--shard-count <n>",
       "shard count of a Kubernetes Indexed Job (the index is JOB_COMPLETION_INDEX)",
     )
     .option(
       "--resume",
-      "continue the interrupted run in --out: finished members are kept, unfinished ones restart from " +
-        "their last epoch checkpoint (a plain rerun resumes too; --resume says so and refuses --force)",
+      "continue the interrupted run in --out: finished items are kept, unfinished members restart from " +
+        "their last epoch checkpoint, unfinished trials from the start (a plain rerun resumes too; --resume " +
+        "says so and refuses --force)",
     );
 }
 

@@ -48,9 +48,13 @@ const stageFlags: Partial<Record<StageName, StageFlags>> = {
     define: withJobFlags,
     request: (options, config) => ({ plan: jobPlan(options, config.rewardModel.shardCount, process.env) }),
   },
+  rlhf: {
+    define: withJobFlags,
+    request: (options, config) => ({ plan: jobPlan(options, config.rewardModel.shardCount, process.env) }),
+  },
   optimize: {
     define: (command) =>
-      command
+      withJobFlags(command)
         .option("--variance-aware", "run the paper's variance-aware method")
         .option(
           "--methods <list>",

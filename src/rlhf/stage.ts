@@ -1,12 +1,15 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type RlhfMethodName, rlhfMethodNames } from "../config/schema.js";
+import { startWorkers } from "../jobs/pool.js";
+import { runScheduled } from "../jobs/schedule.js";
+import { type JobPlan, shardItems } from "../jobs/shard.js";
 import { histogram, lineChart } from "../plots/charts.js";
 import { writePlot } from "../plots/render.js";
 import { loadEnsemble } from "../reward-model/ensemble.js";
 import type { HeadParams } from "../reward-model/params.js";
 import { trainEnsemble } from "../reward-model/stage.js";
-import type { RunContext } from "../run/folder.js";
+import { type RunContext, writeShared } from "../run/folder.js";
 import { type Stage, stageDir } from "../run/stage.js";
 import { UserError } from "../runtime/errors.js";
 import { toCsv, writeFileAtomic, writeJsonAtomic } from "../runtime/files.js";
@@ -118,12 +121,11 @@ function setUp(ctx: RunContext, dir: string): Setup {
         referenceExamples(world, train),
         heldOut,
       ),
-      seconds: (Date.now() - started) / 1000,
     };
     writeJsonAtomic(join(sftDir, "metrics.json"), metrics);
     logger.info(
       metrics,
-      `rlhf: SFT done, held-out log-likelihood per token ${metrics.heldOutLogLikelihood.toFixed(3)} (unigram ${metrics.unigramLogLikelihood.toFixed(3)})`,
+      `rlhf: SFT done in ${((Date.now() - started) / 1000).toFixed(1)} s, held-out log-likelihood per token ${metrics.heldOutLogLikelihood.toFixed(3)} (unigram ${metrics.unigramLogLikelihood.toFixed(3)})`,
     );
   }
   return { world, members, stats: referenceStats(members, world, config.features), sft, train, evaluation };
@@ -360,12 +362,21 @@ function savedTrials(dir: string): { trajectory: Trajectory; samples: Record<str
 }
 
 /** The rlhf stage: every method of `methods` (default: the config's), one trajectory per trial. */
-/** The stage's work: every trial not yet in trials/, then the summary over all of them, curves and plots. */
-async function runRlhf(ctx: RunContext, methods: readonly RlhfMethodName[]): Promise<RlhfSummary> {
+/** The world, reward models, π0 and its baseline samples: what every trial shares, in any thread. */
+export interface TrialContext {
+  setup: Setup;
+  baseline: Baseline;
+}
+
+/**
+ * Sets up the study: trains (or loads) the reward models and π0 under `dir`, and samples π0's baseline.
+ * Every step is deterministic from the config, so a worker thread that calls it after the main thread
+ * gets the same values from the files on disk.
+ */
+export async function prepareTrials(ctx: RunContext): Promise<TrialContext> {
   await enableAutograd();
   const dir = stageDir(ctx, "rlhf");
-  const { config, logger } = ctx;
-  const r = config.rlhf;
+  const r = ctx.config.rlhf;
   const setup = setUp(ctx, dir);
   const prompts = evaluationPrompts(setup.evaluation, r.evalSamples * 4);
   const pi0 = gruPolicy(
@@ -374,49 +385,151 @@ async function runRlhf(ctx: RunContext, methods: readonly RlhfMethodName[]): Pro
     setup.world.config.maxLength,
     false,
   );
-  const responses = pi0.sample(prompts, createRng(deriveSeed(config.seed, "rlhf", "baseline")));
+  const responses = pi0.sample(prompts, createRng(deriveSeed(ctx.config.seed, "rlhf", "baseline")));
   pi0.dispose();
-  const baseline: Baseline = {
-    prompts,
-    responses,
-    gold: responses.map((y, b) => goldReward(setup.world, prompts[b], y)),
-  };
-  const specs = trialSpecs(ctx, methods, setup.members.length);
+  const gold = responses.map((y, b) => goldReward(setup.world, prompts[b], y));
+  return { setup, baseline: { prompts, responses, gold } };
+}
+
+/** One trial of the job: a method's spec and its number among that method's trials. */
+export interface TrialTask {
+  spec: TrialSpec;
+  trial: number;
+}
+
+/** What a finished trial reports to the main thread. */
+export interface TrialEvent {
+  method: string;
+  trial: number;
+  seconds: number;
+  kl: number;
+  gold: number;
+  proxy: number;
+}
+
+function trialPath(dir: string, task: TrialTask): string {
+  return join(dir, "trials", `${task.spec.method}-${task.trial}.json`);
+}
+
+/** Runs one trial and writes its trajectory and samples (its completion marker) under trials/. */
+export function runTrialTask(
+  ctx: RunContext,
+  shared: TrialContext,
+  task: TrialTask,
+  emit: (event: TrialEvent) => void,
+): void {
+  const started = Date.now();
+  const own: Record<string, unknown>[] = [];
+  const trajectory = runTrial(ctx, shared.setup, shared.baseline, task.spec, task.trial, own);
+  writeJsonAtomic(trialPath(stageDir(ctx, "rlhf"), task), { trajectory, samples: own });
+  const last = trajectory.checkpoints[trajectory.checkpoints.length - 1];
+  emit({
+    method: task.spec.method,
+    trial: task.trial,
+    seconds: (Date.now() - started) / 1000,
+    kl: last.kl,
+    gold: mean(last.delta),
+    proxy: mean(last.proxyDelta),
+  });
+}
+
+/** What a worker thread needs to set the trials up itself. */
+export interface TrialJob {
+  config: RunContext["config"];
+  out: string;
+  backend: string;
+}
+
+/** The trials of the methods, numbered per method, in a fixed order: the job's items. */
+function trialTasks(ctx: RunContext, methods: readonly RlhfMethodName[], members: number): TrialTask[] {
   const counts = new Map<string, number>();
-  for (const spec of specs) {
+  return trialSpecs(ctx, methods, members).map((spec) => {
     const trial = counts.get(spec.method) ?? 0;
     counts.set(spec.method, trial + 1);
-    const path = join(dir, "trials", `${spec.method}-${trial}.json`);
-    if (existsSync(path) && !ctx.force) continue;
-    const started = Date.now();
-    const own: Record<string, unknown>[] = [];
-    const trajectory = runTrial(ctx, setup, baseline, spec, trial, own);
-    writeJsonAtomic(path, { trajectory, samples: own });
-    const last = trajectory.checkpoints[trajectory.checkpoints.length - 1];
-    logger.info(
-      `rlhf: ${spec.method} trial ${trial} in ${((Date.now() - started) / 1000).toFixed(1)} s: KL ${last.kl.toFixed(2)}, ` +
-        `gold Δ ${mean(last.delta).toFixed(3)}, proxy Δ ${mean(last.proxyDelta).toFixed(3)}`,
+    return { spec, trial };
+  });
+}
+
+/** Runs the pending trials on this thread and `plan.jobs − 1` workers (a trial is not split). */
+async function runTrials(
+  ctx: RunContext,
+  shared: TrialContext,
+  tasks: TrialTask[],
+  jobs: number | undefined,
+) {
+  const log = (e: TrialEvent) =>
+    ctx.logger.info(
+      `rlhf: ${e.method} trial ${e.trial} in ${e.seconds.toFixed(1)} s: KL ${e.kl.toFixed(2)}, ` +
+        `gold Δ ${e.gold.toFixed(3)}, proxy Δ ${e.proxy.toFixed(3)}`,
     );
+  const workers = Math.min(jobs ?? 1, tasks.length) - 1;
+  if (workers <= 0) {
+    for (const task of tasks) runTrialTask(ctx, shared, task, log);
+    return;
   }
-  // Every finished trial in the folder, this call's and earlier calls' (methods accumulate, as in optimize).
-  const saved = savedTrials(dir);
-  const trajectories = saved.map((t) => t.trajectory);
-  const samples = saved.flatMap((t) => t.samples);
-  const sft = JSON.parse(readFileSync(join(dir, "sft", "metrics.json"), "utf8"));
-  const summary = summarise(
-    trajectories,
-    r.budgets,
-    {
-      ...sft,
-      baselineGold: mean(baseline.gold),
-      // The scale τ² (rlhf.priorVariance) is compared with: σ̄² averaged over the prompts.
-      meanReferenceVariance: mean(setup.stats.meanVariance),
-    },
-    { seed: config.seed, resamples: config.report.bootstrapResamples },
-  );
-  writeJsonAtomic(join(dir, "summary.json"), summary);
-  writeFileAtomic(join(dir, "curves.csv"), toCsv(CURVE_HEADER, curveRows(trajectories)));
-  writeFileAtomic(join(dir, "samples.jsonl"), samples.map((s) => `${JSON.stringify(s)}\n`).join(""));
+  const url = new URL("./worker-tasks.js", import.meta.url);
+  const pool = startWorkers<TrialJob, TrialTask, TrialEvent>(workers, url, ctx.backend);
+  try {
+    const local = (task: TrialTask) => ({
+      *steps() {
+        runTrialTask(ctx, shared, task, log);
+        yield 1;
+      },
+      pieces: () => 1,
+      split: () => [],
+    });
+    await runScheduled(pool, { config: ctx.config, out: ctx.out, backend: ctx.backend }, tasks, local, log);
+  } finally {
+    await pool.close();
+  }
+}
+
+/**
+ * The stage's work: every trial of this process's shard not yet in trials/ (a trial is an item of the
+ * job: spread over `--jobs` threads and over shards), then, once every trial is in, the summary over
+ * all of them, curves and plots. A shard that finds trials of other shards missing gives no summary.
+ */
+async function runRlhf(
+  ctx: RunContext,
+  methods: readonly RlhfMethodName[],
+  plan: JobPlan,
+): Promise<RlhfSummary | undefined> {
+  const dir = stageDir(ctx, "rlhf");
+  const { config, logger } = ctx;
+  const r = config.rlhf;
+  const shared = await prepareTrials(ctx);
+  const all = trialTasks(ctx, methods, shared.setup.members.length);
+  const pending = shardItems(all.length, plan.shard)
+    .map((i) => all[i])
+    .filter((task) => ctx.force || !existsSync(trialPath(dir, task)));
+  await runTrials(ctx, shared, pending, plan.jobs);
+  const missing = all.filter((task) => !existsSync(trialPath(dir, task)));
+  if (missing.length > 0) {
+    logger.info(`rlhf: ${missing.length} trial(s) still to come from other shards`);
+    return undefined;
+  }
+  const { summary, trajectories } = writeShared(ctx, () => {
+    // Every finished trial in the folder, this call's and earlier calls' (methods accumulate, as in optimize).
+    const saved = savedTrials(dir);
+    const trajectories = saved.map((t) => t.trajectory);
+    const samples = saved.flatMap((t) => t.samples);
+    const sft = JSON.parse(readFileSync(join(dir, "sft", "metrics.json"), "utf8"));
+    const summary = summarise(
+      trajectories,
+      r.budgets,
+      {
+        ...sft,
+        baselineGold: mean(shared.baseline.gold),
+        // The scale τ² (rlhf.priorVariance) is compared with: σ̄² averaged over the prompts.
+        meanReferenceVariance: mean(shared.setup.stats.meanVariance),
+      },
+      { seed: config.seed, resamples: config.report.bootstrapResamples },
+    );
+    writeJsonAtomic(join(dir, "summary.json"), summary);
+    writeFileAtomic(join(dir, "curves.csv"), toCsv(CURVE_HEADER, curveRows(trajectories)));
+    writeFileAtomic(join(dir, "samples.jsonl"), samples.map((s) => `${JSON.stringify(s)}\n`).join(""));
+    return { summary, trajectories };
+  });
   await writePlots(dir, trajectories, summary);
   return summary;
 }
@@ -429,7 +542,7 @@ export const rlhfStage: Stage<RlhfSummary> = {
   summaryFile: "summary.json",
   needs: [],
   incremental: true,
-  run: (ctx, request) => runRlhf(ctx, request.rlhfMethods ?? ctx.config.rlhf.methods),
+  run: (ctx, request) => runRlhf(ctx, request.rlhfMethods ?? ctx.config.rlhf.methods, request.plan),
   table: rlhfTable,
   section: rlhfSection,
 };

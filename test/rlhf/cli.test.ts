@@ -62,3 +62,45 @@ test("optimize --policy generative --variance-aware writes curves, summary, samp
   const both = JSON.parse(readFileSync(join(dir, "summary.json"), "utf8"));
   assert.deepEqual(Object.keys(both.methods), ["standard", "variance-aware"]);
 });
+
+test("PPO trials on two threads, or split over two shards, give the bytes of one thread", () => {
+  const files = (out: string) =>
+    Object.fromEntries(
+      ["trials/standard-0.json", "trials/standard-1.json", "summary.json", "curves.csv", "samples.jsonl"].map(
+        (name) => [name, readFileSync(join(out, "rlhf", name), "utf8")],
+      ),
+    );
+  const run = (out: string, ...extra: string[]) => {
+    const result = align(
+      "rlhf",
+      "-c",
+      tiny,
+      "-o",
+      out,
+      "--set",
+      "rlhf.methods=[standard]",
+      "--set",
+      "rlhf.trials=2",
+      ...extra,
+    );
+    assert.equal(result.status, 0, result.stderr);
+    return result;
+  };
+  const one = tempDir("rlhf-jobs1");
+  run(one, "--jobs", "1");
+  const two = tempDir("rlhf-jobs2");
+  run(two, "--jobs", "2");
+  assert.deepEqual(files(two), files(one));
+  const sharded = tempDir("rlhf-shards");
+  run(sharded, "--jobs", "1", "--shard", "1/2");
+  assert.match(
+    readFileSync(join(sharded, "run.log"), "utf8"),
+    /1 trial\(s\) still to come from other shards/,
+  );
+  assert.ok(
+    !existsSync(join(sharded, "rlhf", "summary.json")),
+    "no summary while a shard's trial is missing",
+  );
+  run(sharded, "--jobs", "1", "--shard", "0/2");
+  assert.deepEqual(files(sharded), files(one));
+});
