@@ -53,8 +53,12 @@ export function claimSettings(files: RunFiles, claim: Claim): string {
     const s = section(config, "simulate");
     return `${study}; theory: K = ${s.responses}, ${s.instances} instances × ${s.draws} draws`;
   }
-  const data = section(config, "data");
   const rm = section(config, "rewardModel");
+  if (claim.study === "generative policy") {
+    const r = section(config, "rlhf");
+    return `${study}; generative policy: world of ${section(r, "world").prompts} prompts, ${rm.members} members, ${r.iterations} PPO iterations, estimate ${r.estimate}`;
+  }
+  const data = section(config, "data");
   const where = typeof data.path === "string" ? ` (${basename(data.path)})` : "";
   const parts = [
     study,
@@ -87,7 +91,10 @@ export function bannerMarkdown(files: RunFiles, claims: Claim[], headings: strin
   const counts = tally(claims)
     .map(({ verdict, count }) => `${verdictBadge(verdict)} × ${count}`)
     .join(" · ");
-  const each = claims.map((c) => `- ${verdictBadge(verdictOf(c))} **${c.id}**: ${claimSettings(files, c)}`);
+  const each = claims.map(
+    (c) =>
+      `- ${verdictBadge(verdictOf(c))} **${c.id}**${c.study ? ` (${c.study})` : ""}: ${claimSettings(files, c)}`,
+  );
   const contents = headings.map((h) => `- [${h}](#${headingSlug(h)})`).join("\n");
   return [`**Verdicts on this run:** ${counts}`, each.join("\n"), `**Contents**\n\n${contents}`].join("\n\n");
 }
