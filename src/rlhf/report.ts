@@ -1,11 +1,32 @@
 import type { SectionView } from "../run/stage.js";
 import { formatNumber as f, markdownTable, textTable } from "../runtime/table.js";
+import type { Interval } from "../stats/bootstrap.js";
+import { withInterval } from "../stats/format.js";
 import type { RlhfSummary } from "./summary.js";
 
-/** Per method and matched KL: trials reached, gold Δ (mean, std), risk, prompt risk, CVaR10, proxy Δ; header first. */
+/** A statistic with its interval; n/a where no trial reached the KL (or, for a spread, where one did). */
+function shown(value: number | null, interval: Interval | undefined): string {
+  return value === null ? "n/a" : withInterval(value, interval);
+}
+
+/**
+ * Per method and matched KL: trials reached, gold Δ (mean, std), risk, prompt risk with their 95%
+ * intervals, CVaR10, proxy Δ; header first.
+ */
 export function rlhfRows(summary: RlhfSummary): string[][] {
   const rows = [
-    ["method", "KL", "trials", "unreached", "mean Δ", "std Δ", "risk", "prompt risk", "CVaR10", "proxy Δ"],
+    [
+      "method",
+      "KL",
+      "trials",
+      "unreached",
+      "mean Δ [95%]",
+      "std Δ",
+      "risk [95%]",
+      "prompt risk [95%]",
+      "CVaR10",
+      "proxy Δ",
+    ],
   ];
   for (const [method, result] of Object.entries(summary.methods)) {
     for (const b of result?.budgets ?? []) {
@@ -14,10 +35,10 @@ export function rlhfRows(summary: RlhfSummary): string[][] {
         String(b.kl),
         String(b.trials),
         String(b.unreached),
-        f(b.meanImprovement),
-        f(b.stdImprovement),
-        f(b.risk),
-        f(b.promptRisk),
+        shown(b.meanImprovement, b.intervals?.meanImprovement),
+        b.trials < 2 ? "n/a" : f(b.stdImprovement),
+        shown(b.risk, b.intervals?.risk),
+        shown(b.promptRisk, b.intervals?.promptRisk),
         f(b.cvar10),
         f(b.proxyImprovement),
       ]);
