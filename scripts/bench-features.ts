@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { SPLITS } from "../src/data/split.js";
 import type { Split } from "../src/data/types.js";
 import { createRowPoolBuilder, type DensePool, poolRow } from "../src/features/pool.js";
-import type { TrainingData } from "../src/reward-model/training-data.js";
+import type { TrainingData } from "../src/features/training-data.js";
 import { createRng } from "../src/runtime/random.js";
 
 const MAGIC = "ALIGNFEAT1\n";

@@ -6,7 +6,7 @@
  * installed when absent) on the very same features, and prints medians of wall time, pair-epochs per
  * second (members × training pairs × epochs / seconds), peak RSS and the ratio. Then the scaling
  * series: 1×, 4×, 16× the training pairs and 5, 10, 20 members. Each measurement runs in a fresh
- * process, so its peak RSS is its own.
+ * process, so its peak RSS is its own. Last, the PPO loop against PyTorch (scripts/bench-ppo.ts).
  *
  *   npm run bench [-- --runs 5 --scaling-runs 3 --no-torch]
  */
@@ -18,12 +18,13 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { loadConfig } from "../src/config/load.js";
 import type { Config } from "../src/config/schema.js";
+import { loadTrainingData } from "../src/features/training-data.js";
 import { trainMembers } from "../src/reward-model/stage.js";
-import { loadTrainingData } from "../src/reward-model/training-data.js";
 import { initBackend } from "../src/runtime/backend.js";
 import { silentLogger } from "../src/runtime/logging.js";
 import { plantedEmbeddings, readFeatures, writeFeatures } from "./bench-features.js";
 import { kernelTimings } from "./bench-kernels.js";
+import { benchPpo } from "./bench-ppo.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const python = "/usr/bin/python3";
@@ -333,6 +334,10 @@ async function main(): Promise<void> {
   console.log(`\nEnd to end: \`align train-rm --config configs/quick.yaml\` (medians of ${runs}):`);
   console.log(table(e2eHeader, endToEnd(join(root, "configs/quick.yaml"), [])));
   rmSync(dir, { recursive: true, force: true });
+  if (torch) {
+    console.log("");
+    benchPpo(20);
+  }
 }
 
 await main();

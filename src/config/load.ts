@@ -1,65 +1,153 @@
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { resolve } from "node:path";
+import { closest, distance } from "fastest-levenshtein";
 import { parse as parseYaml, YAMLParseError } from "yaml";
-import type { ZodError } from "zod";
+import {
+  ZodArray,
+  ZodDefault,
+  ZodEffects,
+  type ZodError,
+  ZodObject,
+  ZodOptional,
+  ZodString,
+  type ZodTypeAny,
+} from "zod";
 import { UserError } from "../runtime/errors.js";
+import { dataDir, packagePath } from "../runtime/paths.js";
 import { type Config, configSchema } from "./schema.js";
 
-const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+/** Aliases a config may expand: enough for any hand-written config, far too few for a "billion laughs" bomb. */
+const maxAliasCount = 100;
 
-/** The real-data folder: $ALIGN_DATA_DIR, else ../shared/data beside the checkout when present. */
-export function dataDir(): string {
-  const fromEnv = process.env.ALIGN_DATA_DIR;
-  if (fromEnv) return resolve(fromEnv);
-  return resolve(packageRoot, "../shared/data");
+/** Keys that would reach Object.prototype when set on a plain object. */
+const forbiddenKeys = new Set(["__proto__", "constructor", "prototype"]);
+
+/** An override's key path and its text, so that errors it causes name it rather than the file. */
+interface Override {
+  path: string[];
+  text: string;
 }
 
-export function realDataAvailable(): boolean {
-  return existsSync(dataDir());
-}
-
-function describeIssues(error: ZodError, source: string): string {
-  const lines = error.issues.map((issue) => {
-    const key = issue.path.length > 0 ? issue.path.join(".") : "(top level)";
-    if (issue.code === "unrecognized_keys") {
-      const prefix = issue.path.length > 0 ? `${issue.path.join(".")}.` : "";
-      return `unknown key ${issue.keys.map((k) => `'${prefix}${k}'`).join(", ")}`;
+/** The schema node at a key path (defaults, optionals and refinements unwrapped), or undefined. */
+function schemaAt(path: readonly (string | number)[]): ZodTypeAny | undefined {
+  let node: ZodTypeAny | undefined = configSchema;
+  for (let i = 0; ; i++) {
+    while (node instanceof ZodDefault || node instanceof ZodOptional || node instanceof ZodEffects) {
+      node = node instanceof ZodEffects ? node._def.schema : node._def.innerType;
     }
-    return `${key}: ${issue.message}`;
+    if (i === path.length || node === undefined) return node;
+    const key = path[i];
+    if (node instanceof ZodObject) node = (node.shape as Record<string, ZodTypeAny>)[String(key)];
+    else if (node instanceof ZodArray) node = node.element;
+    else return undefined;
+  }
+}
+
+/** The closest known key to a misspelt one (case ignored), when it is near enough to be a likely typo. */
+export function suggestKey(key: string, known: string[]): string | undefined {
+  if (known.length === 0) return undefined;
+  const lower = known.map((k) => k.toLowerCase());
+  const best = closest(key.toLowerCase(), lower);
+  const tolerance = Math.max(1, Math.floor(key.length / 3));
+  return distance(key.toLowerCase(), best) <= tolerance ? known[lower.indexOf(best)] : undefined;
+}
+
+function valueAt(raw: unknown, path: readonly (string | number)[]): unknown {
+  let node = raw;
+  for (const key of path) {
+    if (typeof node !== "object" || node === null || !Object.hasOwn(node, key)) return undefined;
+    node = (node as Record<string | number, unknown>)[key];
+  }
+  return node;
+}
+
+function show(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** Overrides whose key path lies on the issue's path (above, at or below it). */
+function overridesOn(path: readonly (string | number)[], overrides: Override[]): Override[] {
+  const issue = path.map(String);
+  return overrides.filter((o) => {
+    const n = Math.min(o.path.length, issue.length);
+    return o.path.slice(0, n).every((k, i) => k === issue[i]);
   });
-  return `${source}: invalid config:\n  ${lines.join("\n  ")}`;
+}
+
+function describeIssues(error: ZodError, raw: unknown, source: string, overrides: Override[]): string {
+  let fromFile = false;
+  const lines = error.issues.flatMap((issue) => {
+    if (issue.code === "unrecognized_keys") {
+      const known = Object.keys((schemaAt(issue.path) as ZodObject<never> | undefined)?.shape ?? {});
+      const prefix = issue.path.length > 0 ? `${issue.path.join(".")}.` : "";
+      return issue.keys.map((k) => {
+        const blame = overridesOn([...issue.path, k], overrides);
+        if (blame.length === 0) fromFile = true;
+        const suggestion = suggestKey(k, known);
+        const hint = suggestion === undefined ? "" : ` (did you mean '${prefix}${suggestion}'?)`;
+        return `unknown key '${prefix}${k}'${hint}${blame.map((o) => ` [--set ${o.text}]`).join("")}`;
+      });
+    }
+    const key = issue.path.length > 0 ? issue.path.join(".") : "(top level)";
+    const value = valueAt(raw, issue.path);
+    const got = value === undefined ? "" : `; got ${show(value)}`;
+    const blame = overridesOn(issue.path, overrides);
+    if (blame.length === 0) fromFile = true;
+    return [`${key}: ${issue.message}${got}${blame.map((o) => ` [--set ${o.text}]`).join("")}`];
+  });
+  const header = fromFile ? `${source}: invalid config` : "invalid --set override";
+  return `${header}:\n  ${lines.join("\n  ")}`;
 }
 
 /** Sets `a.b.c` in a plain object tree, creating objects on the way. */
-function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
-  const keys = path.split(".");
+function setPath(target: Record<string, unknown>, keys: string[], value: unknown, text: string): void {
   let node = target;
   for (const key of keys.slice(0, -1)) {
     const child = node[key];
     if (child === undefined) node[key] = {};
     else if (typeof child !== "object" || child === null || Array.isArray(child)) {
-      throw new UserError(`--set ${path}: '${key}' is not a section`);
+      throw new UserError(`--set ${text}: '${key}' is not a section`);
     }
     node = node[key] as Record<string, unknown>;
   }
   node[keys[keys.length - 1]] = value;
 }
 
+function overrideKeyPath(override: string): string[] {
+  return override.slice(0, override.indexOf("=")).trim().split(".");
+}
+
+function parseOverride(override: string): Override & { value: unknown } {
+  const eq = override.indexOf("=");
+  if (eq <= 0) throw new UserError(`--set ${override}: expected key=value`);
+  const path = overrideKeyPath(override);
+  const bad = path.find((k) => k === "" || forbiddenKeys.has(k));
+  if (bad !== undefined) throw new UserError(`--set ${override}: '${bad}' is not a config key`);
+  const valueText = override.slice(eq + 1);
+  let value: unknown;
+  try {
+    value = parseYaml(valueText, { maxAliasCount });
+  } catch {
+    throw new UserError(`--set ${override}: the value is not valid YAML`);
+  }
+  // `--set name=123` means the string "123" where the schema wants a string, not the number YAML reads.
+  if (
+    schemaAt(path) instanceof ZodString &&
+    typeof value !== "string" &&
+    (typeof value !== "object" || value === null)
+  ) {
+    value = valueText.trim();
+  }
+  return { path, text: override, value };
+}
+
 /** Parses `--set key=value` overrides; values are YAML scalars or flow collections (`[0.1, 1]`). */
 export function applyOverrides(raw: Record<string, unknown>, overrides: string[]): Record<string, unknown> {
   const result = structuredClone(raw);
   for (const override of overrides) {
-    const eq = override.indexOf("=");
-    if (eq <= 0) throw new UserError(`--set ${override}: expected key=value`);
-    const key = override.slice(0, eq).trim();
-    let value: unknown;
-    try {
-      value = parseYaml(override.slice(eq + 1));
-    } catch {
-      throw new UserError(`--set ${override}: the value is not valid YAML`);
-    }
-    setPath(result, key, value);
+    const { path, text, value } = parseOverride(override);
+    setPath(result, path, value, text);
   }
   return result;
 }
@@ -68,10 +156,24 @@ function expandDataDir(path: string): string {
   return path.replaceAll("${ALIGN_DATA_DIR}", dataDir());
 }
 
-/** Validates a raw config object; `source` names it in error messages. */
-export function resolveConfig(raw: unknown, source: string, baseDir = process.cwd()): Config {
+/**
+ * Validates a raw config object; `source` names it in error messages, and errors on keys that an
+ * override (`--set key=value`, as given) set name that override instead.
+ */
+export function resolveConfig(
+  raw: unknown,
+  source: string,
+  baseDir = process.cwd(),
+  overrides: string[] = [],
+): Config {
   const parsed = configSchema.safeParse(raw ?? {});
-  if (!parsed.success) throw new UserError(describeIssues(parsed.error, source));
+  if (!parsed.success) {
+    const blame = overrides.map((text) => ({
+      text,
+      path: text.slice(0, text.indexOf("=")).trim().split("."),
+    }));
+    throw new UserError(describeIssues(parsed.error, raw, source, blame));
+  }
   const config = parsed.data;
   if (config.data.path !== undefined) {
     const usesDataDir = config.data.path.includes("${ALIGN_DATA_DIR}");
@@ -89,37 +191,50 @@ export function resolveConfig(raw: unknown, source: string, baseDir = process.cw
   return config;
 }
 
-/** Reads, overrides and validates a YAML config; with no file, the embedded defaults. */
+function readConfigText(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new UserError(`${file}: config file not found`);
+    if (code === "EISDIR") throw new UserError(`${file}: is a folder, not a config file`);
+    throw new UserError(`${file}: cannot read the config file (${code ?? String(error)})`);
+  }
+}
+
+function parseConfigText(file: string, text: string): unknown {
+  try {
+    return parseYaml(text, { maxAliasCount }) ?? {};
+  } catch (error) {
+    if (error instanceof YAMLParseError) {
+      const where = error.linePos?.[0];
+      const at = where ? `:${where.line}:${where.col}` : "";
+      throw new UserError(`${file}${at}: YAML syntax error: ${error.message.trimEnd()}`);
+    }
+    // The yaml package refuses documents whose aliases expand past maxAliasCount with a ReferenceError.
+    if (error instanceof ReferenceError && /alias/i.test(error.message)) {
+      throw new UserError(`${file}: refused: more than ${maxAliasCount} YAML aliases (${error.message})`);
+    }
+    throw error;
+  }
+}
+
+/** Reads, overrides and validates a YAML config; with no file, the schema defaults. */
 export function loadConfig(file: string | undefined, overrides: string[] = []): Config {
   let raw: unknown = {};
   let source = "defaults";
   if (file !== undefined) {
     source = file;
-    let text: string;
-    try {
-      text = readFileSync(file, "utf8");
-    } catch {
-      throw new UserError(`${file}: cannot read the config file`);
-    }
-    try {
-      raw = parseYaml(text) ?? {};
-    } catch (error) {
-      if (error instanceof YAMLParseError) {
-        const where = error.linePos?.[0];
-        const at = where ? `:${where.line}:${where.col}` : "";
-        throw new UserError(`${file}${at}: YAML syntax error: ${error.message.split("\n")[0]}`);
-      }
-      throw error;
-    }
+    raw = parseConfigText(file, readConfigText(file));
     if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
       throw new UserError(`${file}: a config must be a YAML mapping of keys to values`);
     }
   }
   const withOverrides = applyOverrides(raw as Record<string, unknown>, overrides);
-  return resolveConfig(withOverrides, source, process.cwd());
+  return resolveConfig(withOverrides, source, process.cwd(), overrides);
 }
 
-/** Where a relative data path in a config is resolved from. */
-export function packagePath(...parts: string[]): string {
-  return join(packageRoot, ...parts);
+/** The embedded default study: what every command runs without --config. */
+export function defaultConfigPath(): string {
+  return packagePath("configs", "quick.yaml");
 }

@@ -15,6 +15,8 @@ export const methodNames = [
   "mean",
   "worst-case",
   "uncertainty-weighted",
+  "variance-aware-kl",
+  "euclidean",
 ] as const;
 export type MethodName = (typeof methodNames)[number];
 
@@ -26,16 +28,16 @@ export const claimIds = [
 ] as const;
 export type ClaimId = (typeof claimIds)[number];
 
-export const stageNames = ["train-rm", "disagreement", "optimize", "simulate"] as const;
+export const stageNames = ["train-rm", "disagreement", "optimize", "simulate", "rlhf"] as const;
 export type StageName = (typeof stageNames)[number];
 
 const syntheticSchema = z
   .object({
-    prompts: int(4).default(600).describe("Number of synthetic prompts."),
+    prompts: int(4, 1_000_000).default(600).describe("Number of synthetic prompts."),
     candidatesPerPrompt: int(2, 64)
       .default(8)
       .describe("Candidate responses per prompt (the policy's actions)."),
-    pairsPerPrompt: int(1)
+    pairsPerPrompt: int(1, 1000)
       .default(4)
       .describe("Preference pairs sampled per prompt for reward-model training."),
     temperature: finite()
@@ -95,6 +97,14 @@ const dataSchema = z
       .describe("Data file (.jsonl, .jsonl.gz, .csv). `${ALIGN_DATA_DIR}` expands to the real-data folder."),
     maxPairs: int(1).optional().describe("Read at most this many pairs (file order)."),
     maxPrompts: int(1).optional().describe("Read at most this many candidate sets (alpaca-eval)."),
+    onEmptyResponse: z
+      .enum(["keep", "drop", "error"])
+      .default("keep")
+      .describe(
+        "A response that is empty (or only whitespace): keep it as data (an empty answer is a real, bad " +
+          "answer; its feature row is empty), drop its pair (counted in `dropped` as empty-response) or stop " +
+          "with an error naming the line. A missing field is always an error.",
+      ),
     alpacaPairsPerInstruction: int(1)
       .default(6)
       .describe(
@@ -207,11 +217,13 @@ const optimizeSchema = z
     budgets: z
       .array(finite().gt(0))
       .min(1)
+      .max(100)
       .default([0.01, 0.03, 0.1, 0.3, 1])
       .describe("KL budgets KL(pi || pi0) at which methods are compared; beta is bisected per prompt."),
     betas: z
       .array(finite().gt(0))
       .min(1)
+      .max(100)
       .default([0.01, 0.03, 0.1, 0.3, 1, 3])
       .describe("Penalty-form sweep: regularisation strengths beta."),
     estimate: z
@@ -228,22 +240,33 @@ const optimizeSchema = z
       .default(1e-6)
       .describe("Floor on the ensemble variance, keeping it positive."),
     maxPrompts: int(1).optional().describe("Optimise over at most this many held-out prompts."),
+    priorVariance: finite()
+      .min(0)
+      .default(0)
+      .describe(
+        "tau^2 of variance-aware-kl: weights w = (variance + tau^2) / (mean variance + tau^2); 0 is the raw " +
+          "relative variance, large values tend to the standard method.",
+      ),
   })
   .strict();
 
 const simulateSchema = z
   .object({
     responses: int(2, 1000).default(10).describe("K: responses per instance of the theoretical model."),
-    instances: int(1).default(200).describe("Random instances (true reward and noise scales) drawn."),
-    draws: int(1).default(200).describe("Noise draws of the reward estimate per instance."),
+    instances: int(1, 100_000)
+      .default(200)
+      .describe("Random instances (true reward and noise scales) drawn."),
+    draws: int(1, 100_000).default(200).describe("Noise draws of the reward estimate per instance."),
     budgets: z
       .array(finite().gt(0))
       .min(1)
+      .max(100)
       .default([0.001, 0.01, 0.03, 0.1, 0.3])
       .describe("KL budgets at which both policies are compared."),
     memberCounts: z
-      .array(int(2))
+      .array(int(2, 1000))
       .min(1)
+      .max(100)
       .default([2, 3, 5, 10, 20])
       .describe("Ensemble sizes N for estimating Sigma from N reward-model draws."),
     rewardScale: finite().gt(0).default(1).describe("Std of the true rewards r*."),
@@ -254,6 +277,146 @@ const simulateSchema = z
   .refine((s) => s.noiseMin <= s.noiseMax, {
     message: "noiseMin must not exceed noiseMax",
     path: ["noiseMin"],
+  });
+
+export const rlhfMethodNames = [
+  "standard",
+  "variance-aware",
+  "variance-aware-raw",
+  "mean",
+  "worst-case",
+  "uncertainty-weighted",
+] as const;
+export type RlhfMethodName = (typeof rlhfMethodNames)[number];
+
+const worldSchema = z
+  .object({
+    prompts: int(8)
+      .default(240)
+      .describe("Prompts of the world (split by data.splits; PPO trains on train)."),
+    topicWords: int(2).default(30).describe("Topic words; each prompt names topicsPerPrompt of them."),
+    topicsPerPrompt: int(1, 10).default(2).describe("Topic words named by each prompt."),
+    topicWeight: finite()
+      .default(1)
+      .describe("Gold reward per distinct topic word of the prompt in the answer."),
+    topicRate: probability()
+      .default(0.6)
+      .describe("Chance a reference writer uses each topic word of the prompt."),
+    fillerWords: int(1).default(30).describe("Filler words, worth nothing."),
+    commonTraits: int(0).default(10).describe("Frequent traits (gold weights N(0, 1)), learned well."),
+    commonTraitRate: probability().default(0.25).describe("Chance a reference answer has each common trait."),
+    rareTraits: int(0)
+      .default(30)
+      .describe("Variance-type error: rare traits with large gold weights, seen in few training pairs."),
+    rareTraitRate: probability().default(0.03).describe("Chance a reference answer has each rare trait."),
+    rareWeightScale: finite()
+      .min(0)
+      .default(2)
+      .describe("Gold weights of rare traits: rareWeightScale * N(0, 1)."),
+    markers: int(0)
+      .default(3)
+      .describe("Bias-type error: style markers that accompany quality in references."),
+    markerRate: finite()
+      .gt(0)
+      .lt(1)
+      .default(0.2)
+      .describe("Chance a reference answer of content gold 0 has each marker."),
+    markerCorrelation: finite()
+      .min(0)
+      .default(1)
+      .describe("Logit of using a marker per unit of the answer's content gold (0: markers are noise)."),
+    markerThreshold: int(0)
+      .default(3)
+      .describe("Gold penalises marker tokens beyond this count (writers use each marker at most once)."),
+    markerPenalty: finite()
+      .min(0)
+      .default(1)
+      .describe("Gold penalty per marker token beyond markerThreshold."),
+    repeatPenalty: finite().min(0).default(0.5).describe("Gold penalty per repeated topic or trait token."),
+    minLength: int(1, 200).default(6).describe("Fewest words of a reference answer."),
+    maxLength: int(1, 200).default(12).describe("Most words of a reference answer and of a sampled one."),
+    referencesPerPrompt: int(2)
+      .default(8)
+      .describe("Reference answers per prompt (SFT data, centring sample)."),
+    pairsPerPrompt: int(1)
+      .default(6)
+      .describe("Labelled pairs of reference answers per prompt for the reward models."),
+    temperature: finite().gt(0).default(1).describe("Bradley-Terry temperature of the pair labels."),
+  })
+  .strict()
+  .refine((w) => w.minLength <= w.maxLength, {
+    message: "minLength must not exceed maxLength",
+    path: ["minLength"],
+  })
+  .refine((w) => w.topicsPerPrompt <= w.topicWords, {
+    message: "topicsPerPrompt must not exceed topicWords",
+    path: ["topicsPerPrompt"],
+  });
+
+const rlhfSchema = z
+  .object({
+    world: worldSchema
+      .default({})
+      .describe("The synthetic world: vocabulary, reference answers, gold reward."),
+    embedding: int(1, 1024).default(32).describe("Token embedding size of the GRU policy."),
+    hidden: int(1, 1024).default(96).describe("Hidden units of the GRU policy."),
+    sftEpochs: int(1).default(30).describe("SFT: passes over the reference answers of the train prompts."),
+    sftBatchSize: int(1).default(64).describe("SFT: answers per Adam step."),
+    sftLearningRate: finite().gt(0).default(0.01).describe("SFT: Adam learning rate."),
+    methods: z
+      .array(z.enum(rlhfMethodNames))
+      .min(1)
+      .default(["standard", "variance-aware"])
+      .describe(
+        "Methods run by the rlhf stage (variance-aware: the KL form with weights w at tau^2 = priorVariance; " +
+          "variance-aware-raw: the same at tau^2 = 0).",
+      ),
+    estimate: z
+      .enum(["member", "mean"])
+      .default("member")
+      .describe(
+        "r-hat of standard and variance-aware: each member (one trial per member) or the ensemble mean.",
+      ),
+    trials: int(1)
+      .optional()
+      .describe("Run at most this many trials per method (the first members); default: all."),
+    priorVariance: finite()
+      .min(0)
+      .default(0.05)
+      .describe("tau^2 of variance-aware: w = (variance + tau^2) / (mean reference variance + tau^2)."),
+    uncertaintyPenalty: finite()
+      .min(0)
+      .default(1)
+      .describe("lambda of uncertainty-weighted: mean - lambda * variance."),
+    iterations: int(1).default(60).describe("PPO iterations (rollout, then epochs of minibatch steps)."),
+    promptsPerIteration: int(1).default(16).describe("PPO: prompts per rollout."),
+    samplesPerPrompt: int(1).default(4).describe("PPO: G responses sampled per prompt (the RLOO group)."),
+    ppoEpochs: int(1).default(2).describe("PPO: passes over each rollout."),
+    minibatches: int(1).default(2).describe("PPO: minibatches per pass."),
+    learningRate: finite().gt(0).default(0.003).describe("PPO: Adam learning rate."),
+    clip: finite().gt(0).lt(1).default(0.2).describe("PPO: clip range of the probability ratio."),
+    maxGradNorm: finite().gt(0).default(1).describe("PPO: gradient clipping by global L2 norm."),
+    beta: finite().min(0).default(0.05).describe("KL penalty coefficient beta (per token, times w)."),
+    baseline: z
+      .enum(["rloo", "none"])
+      .default("rloo")
+      .describe("Advantage baseline: leave-one-out mean of the other G - 1 responses (rloo) or none."),
+    checkpoints: int(1)
+      .default(6)
+      .describe("Evaluations along each run (evenly spaced, the last at the end)."),
+    evalPrompts: int(1).default(40).describe("Held-out (test) prompts evaluated at each checkpoint."),
+    evalSamples: int(1).default(8).describe("M: responses sampled per held-out prompt at each checkpoint."),
+    budgets: z
+      .array(finite().gt(0))
+      .min(1)
+      .default([0.5, 1, 2, 4])
+      .describe("KL values at which methods are compared, interpolated along each trajectory."),
+    examples: int(0).default(3).describe("Sampled texts written per checkpoint to samples.jsonl."),
+  })
+  .strict()
+  .refine((r) => r.baseline !== "rloo" || r.samplesPerPrompt >= 2, {
+    message: "samplesPerPrompt must be at least 2 with the rloo baseline",
+    path: ["samplesPerPrompt"],
   });
 
 const reportSchema = z
@@ -267,6 +430,21 @@ const reportSchema = z
       .describe(
         "rm-disagreement holds when members disagree in sign on at least this fraction of held-out pairs.",
       ),
+    chanceAccuracy: probability()
+      .default(0.5)
+      .describe(
+        "Chance accuracy on a pair: rm-disagreement is judged only when every member's held-out accuracy interval lies above it (disagreement among models at chance is noise); otherwise inconclusive.",
+      ),
+    riskThreshold: probability()
+      .default(0.05)
+      .describe(
+        "overoptimisation-risk holds when the interval of the standard method's risk P(Δ < 0) lies above this at some KL budget, and does not hold when it lies at or below it at every budget.",
+      ),
+    bootstrapResamples: int(100, 100000)
+      .default(1000)
+      .describe(
+        "Bootstrap replicates behind every 95% interval (over prompts, trials and simulated instances), seeded from `seed`.",
+      ),
   })
   .strict();
 
@@ -279,9 +457,10 @@ export const configSchema = z
     stages: z
       .array(z.enum(stageNames))
       .min(1)
-      .default([...stageNames])
+      .default(["train-rm", "disagreement", "optimize", "simulate"])
       .describe(
-        "Stages `align reproduce` runs, in pipeline order (disagreement and optimize need train-rm).",
+        "Stages `align reproduce` runs, in pipeline order (disagreement and optimize need train-rm; rlhf " +
+          "trains its own policy and reward models).",
       ),
     data: dataSchema.default({}).describe("Preference data and splits."),
     features: featuresSchema.default({}).describe("Features of the responses: hashed n-grams or embeddings."),
@@ -289,6 +468,9 @@ export const configSchema = z
     disagreement: disagreementSchema.default({}).describe("The disagreement study."),
     optimize: optimizeSchema.default({}).describe("Policy optimisation."),
     simulate: simulateSchema.default({}).describe("The theoretical model's simulation."),
+    rlhf: rlhfSchema
+      .default({})
+      .describe("The generative-policy study: SFT, reward models and PPO in a world with a gold reward."),
     report: reportSchema.default({}).describe("The report and its checks."),
   })
   .strict();
@@ -299,3 +481,4 @@ export type FeaturesConfig = Config["features"];
 export type RewardModelConfig = Config["rewardModel"];
 export type OptimizeConfig = Config["optimize"];
 export type SimulateConfig = Config["simulate"];
+export type RlhfConfig = Config["rlhf"];

@@ -10,24 +10,43 @@ import {
   type Where,
 } from "./fields.js";
 import { defaultId, readLines } from "./read-lines.js";
-import { EMPTY_RESPONSE, TOO_FEW_CANDIDATES } from "./records.js";
+import {
+  EMPTY_RESPONSE,
+  type EmptyResponsePolicy,
+  emptyResponseError,
+  isEmptyResponse,
+  TOO_FEW_CANDIDATES,
+} from "./records.js";
 import type { Candidate, CandidateSet, LineRecord, PreferencePair } from "./types.js";
 
 function readCandidate(value: unknown, where: Where): Candidate {
   const record = asObject(value, where);
+  const preference = finiteNumberField(record, "preference", where);
+  // AlpacaEval's judged preference is a probability: anything else is a corrupt or foreign file.
+  if (preference < 0 || preference > 1) {
+    throw atLine(
+      where.file,
+      where.line,
+      `field "${where.path}.preference" must be in [0, 1], got ${preference}`,
+    );
+  }
   return {
     id: stringField(record, "generator", where),
     text: stringField(record, "output", where, false),
-    trueReward: finiteNumberField(record, "preference", where),
+    trueReward: preference,
   };
 }
 
 /**
  * Candidate sets from AlpacaEval lines `{id, instruction, candidates: [{generator, output, preference}]}`:
- * candidate id = generator, text = output, true reward = the judged preference. Empty outputs (a few models
- * answered nothing) are dropped as "empty-response"; a set left with fewer than two candidates is dropped.
+ * candidate id = generator, text = output, true reward = the judged preference (in [0, 1]). Empty outputs (a
+ * few models answered nothing) as `onEmpty` says (data.onEmptyResponse): kept as candidates, or dropped as
+ * "empty-response"; a set left with fewer than two candidates is dropped.
  */
-export async function* readAlpacaEvalSets(file: string): AsyncGenerator<LineRecord<CandidateSet>> {
+export async function* readAlpacaEvalSets(
+  file: string,
+  onEmpty: EmptyResponsePolicy,
+): AsyncGenerator<LineRecord<CandidateSet>> {
   for await (const { line, text } of readLines(file)) {
     if (text.trim() === "") continue;
     const where = { file, line };
@@ -42,10 +61,14 @@ export async function* readAlpacaEvalSets(file: string): AsyncGenerator<LineReco
       if (generators.has(candidate.id)) throw atLine(file, line, `generator "${candidate.id}" appears twice`);
       generators.add(candidate.id);
     }
-    const candidates = all.filter((candidate) => candidate.text.trim() !== "");
+    const empty = all.findIndex((candidate) => isEmptyResponse(candidate.text));
+    if (empty !== -1 && onEmpty === "error")
+      throw emptyResponseError(where, `field "candidates[${empty}].output"`);
+    const candidates = onEmpty === "keep" ? all : all.filter((candidate) => !isEmptyResponse(candidate.text));
     for (let i = candidates.length; i < all.length; i++) yield { line, dropped: EMPTY_RESPONSE };
+    const kept = candidates.filter((candidate) => isEmptyResponse(candidate.text)).length;
     if (candidates.length < 2) yield { line, dropped: TOO_FEW_CANDIDATES };
-    else yield { line, value: { id, prompt, candidates } };
+    else yield { line, value: { id, prompt, candidates }, ...(kept > 0 ? { empty: kept } : {}) };
   }
 }
 

@@ -3,7 +3,7 @@ import { CsvError, parse } from "csv-parse";
 import type { DataConfig } from "../config/schema.js";
 import { atLine, UserError } from "../runtime/errors.js";
 import { defaultId, readLines } from "./read-lines.js";
-import { pairRecord } from "./records.js";
+import { type EmptyResponsePolicy, pairRecord } from "./records.js";
 import type { LineRecord, PreferencePair } from "./types.js";
 
 export type CsvColumns = DataConfig["csv"];
@@ -41,10 +41,14 @@ function describeCsvError(error: CsvError, file: string): UserError {
   return line === undefined ? new UserError(`${file}: ${reason}`) : atLine(file, line, reason);
 }
 
-/** Pairs from a CSV file with a header row; `columns` (config data.csv) names the columns of each field. */
+/**
+ * Pairs from a CSV file with a header row; `columns` (config data.csv) names the columns of each field;
+ * an empty response as `onEmpty` says (data.onEmptyResponse), any other empty field is an error.
+ */
 export async function* readCsvPairs(
   file: string,
   columns: CsvColumns,
+  onEmpty: EmptyResponsePolicy,
 ): AsyncGenerator<LineRecord<PreferencePair>> {
   const parser = parse({
     columns: (header: string[]) => checkHeader(header, columns, file),
@@ -64,11 +68,15 @@ export async function* readCsvPairs(
       info: { lines: number };
     }>) {
       const line = info.lines;
-      yield pairRecord(line, {
+      const pair = {
         id: columns.id === undefined ? defaultId(file, line) : field(record, columns.id, line),
         prompt: field(record, columns.prompt, line),
-        chosen: field(record, columns.chosen, line),
-        rejected: field(record, columns.rejected, line),
+        chosen: record[columns.chosen],
+        rejected: record[columns.rejected],
+      };
+      yield pairRecord({ file, line }, pair, onEmpty, {
+        chosen: `column "${columns.chosen}"`,
+        rejected: `column "${columns.rejected}"`,
       });
     }
   } catch (error) {

@@ -4,13 +4,17 @@ import { drawCandidatePairs, readAlpacaEvalSets } from "./alpaca-eval.js";
 import { readCsvPairs } from "./csv.js";
 import { readHhRlhfPairs } from "./hh-rlhf.js";
 import { readJsonlPairs } from "./jsonl.js";
-import { collectRecords } from "./records.js";
+import { collectRecords, withEmptyKept } from "./records.js";
 import { assignSplits, SPLITS, splitPairs } from "./split.js";
 import { generateSynthetic } from "./synthetic.js";
 import type { CandidateSet, Dataset, LineRecord, PreferencePair, Split } from "./types.js";
 
 /** Every split given a positive fraction must hold pairs. */
-function checkSplits(pairs: Record<Split, PreferencePair[]>, data: DataConfig, prompts: number): void {
+export function checkSplits(
+  pairs: Record<Split, ArrayLike<unknown>>,
+  data: DataConfig,
+  prompts: number,
+): void {
   for (const split of SPLITS) {
     if (data.splits[split] > 0 && pairs[split].length === 0) {
       throw new UserError(
@@ -82,10 +86,14 @@ function requirePath(data: DataConfig): string {
   return data.path;
 }
 
-function pairReader(data: DataConfig, path: string): AsyncIterable<LineRecord<PreferencePair>> {
-  if (data.source === "hh-rlhf") return readHhRlhfPairs(path);
-  if (data.source === "csv") return readCsvPairs(path, data.csv);
-  return readJsonlPairs(path);
+/** Sources that are files of preference pairs (not candidate sets): they can be streamed pair by pair. */
+export const pairFileSources: readonly DataConfig["source"][] = ["jsonl", "hh-rlhf", "csv"];
+
+/** The reader of a pair file source: the one dispatcher from data.source to a file format. */
+export function pairReader(data: DataConfig, path: string): AsyncIterable<LineRecord<PreferencePair>> {
+  if (data.source === "hh-rlhf") return readHhRlhfPairs(path, data.onEmptyResponse);
+  if (data.source === "csv") return readCsvPairs(path, data.csv, data.onEmptyResponse);
+  return readJsonlPairs(path, data.onEmptyResponse);
 }
 
 /** Loads the configured data source, honouring maxPairs and maxPrompts, and splits it by prompt. */
@@ -102,18 +110,26 @@ export async function loadDataset(data: DataConfig, seed: number): Promise<Datas
   }
   const path = requirePath(data);
   if (data.source === "alpaca-eval") {
-    const { values: sets, dropped } = await collectRecords(readAlpacaEvalSets(path), path, data.maxPrompts);
+    const {
+      values: sets,
+      dropped,
+      emptyKept,
+    } = await collectRecords(readAlpacaEvalSets(path, data.onEmptyResponse), path, data.maxPrompts);
     const pairs = drawCandidatePairs(sets, data.alpacaPairsPerInstruction, data.alpacaMinPreferenceGap, seed);
     return {
       ...fromCandidateSets(sets, pairs.slice(0, data.maxPairs), data, seed),
       dropped,
-      source: `alpaca-eval: ${path} (${sets.length} instructions)`,
+      source: `alpaca-eval: ${path} (${withEmptyKept(`${sets.length} instructions`, emptyKept)})`,
     };
   }
-  const { values: pairs, dropped } = await collectRecords(pairReader(data, path), path, data.maxPairs);
+  const {
+    values: pairs,
+    dropped,
+    emptyKept,
+  } = await collectRecords(pairReader(data, path), path, data.maxPairs);
   return {
     ...fromPairs(pairs, data, seed),
     dropped,
-    source: `${data.source}: ${path} (${pairs.length} pairs)`,
+    source: `${data.source}: ${path} (${withEmptyKept(`${pairs.length} pairs`, emptyKept)})`,
   };
 }

@@ -1,4 +1,6 @@
+import type { DataConfig } from "../config/schema.js";
 import { atLine, UserError } from "../runtime/errors.js";
+import type { Where } from "./fields.js";
 import type { LineRecord, PreferencePair } from "./types.js";
 
 /** Reasons a record is dropped, the keys of `Dataset.dropped`. */
@@ -7,9 +9,39 @@ export const PREFIX_MISMATCH = "prefix-mismatch";
 export const EMPTY_RESPONSE = "empty-response";
 export const TOO_FEW_CANDIDATES = "too-few-candidates";
 
-/** A pair read at `line`, or a drop when chosen and rejected are the same text (it carries no preference). */
-export function pairRecord(line: number, pair: PreferencePair): LineRecord<PreferencePair> {
-  return pair.chosen === pair.rejected ? { line, dropped: IDENTICAL } : { line, value: pair };
+/** What to do with an empty response: data.onEmptyResponse. */
+export type EmptyResponsePolicy = DataConfig["onEmptyResponse"];
+
+/** Whether a response is empty: nothing but whitespace. */
+export function isEmptyResponse(text: string): boolean {
+  return text.trim() === "";
+}
+
+/** The error of data.onEmptyResponse: error; `what` names the field, e.g. `field "chosen"`. */
+export function emptyResponseError(where: Where, what: string): UserError {
+  return atLine(
+    where.file,
+    where.line,
+    `${what} is empty (data.onEmptyResponse is error; keep or drop would read the file)`,
+  );
+}
+
+/**
+ * A pair read at `where`, with data.onEmptyResponse applied to its responses (`fields` names them in
+ * an error), or a drop when chosen and rejected are the same text (it carries no preference).
+ */
+export function pairRecord(
+  where: Where,
+  pair: PreferencePair,
+  onEmpty: EmptyResponsePolicy,
+  fields = { chosen: 'field "chosen"', rejected: 'field "rejected"' },
+): LineRecord<PreferencePair> {
+  const line = where.line;
+  const empty = (["chosen", "rejected"] as const).filter((key) => isEmptyResponse(pair[key]));
+  if (empty.length > 0 && onEmpty === "error") throw emptyResponseError(where, fields[empty[0]]);
+  if (empty.length > 0 && onEmpty === "drop") return { line, dropped: EMPTY_RESPONSE };
+  if (pair.chosen === pair.rejected) return { line, dropped: IDENTICAL };
+  return empty.length > 0 ? { line, value: pair, empty: empty.length } : { line, value: pair };
 }
 
 /** Adds one to `dropped[reason]`. */
@@ -24,16 +56,18 @@ function describeDrops(dropped: Record<string, number>): string {
 }
 
 /**
- * Gathers the values a reader yields, up to `limit` of them, counting drops by reason. Ids must be unique.
+ * Gathers the values a reader yields, up to `limit` of them, counting drops by reason and the empty
+ * responses kept. Ids must be unique.
  * A file with no records, or whose records were all dropped, is an error.
  */
 export async function collectRecords<T extends { id: string }>(
   records: AsyncIterable<LineRecord<T>>,
   file: string,
   limit = Number.POSITIVE_INFINITY,
-): Promise<{ values: T[]; dropped: Record<string, number> }> {
+): Promise<{ values: T[]; dropped: Record<string, number>; emptyKept: number }> {
   const values: T[] = [];
   const dropped: Record<string, number> = {};
+  let emptyKept = 0;
   const firstLine = new Map<string, number>();
   for await (const record of records) {
     if ("dropped" in record) {
@@ -45,6 +79,7 @@ export async function collectRecords<T extends { id: string }>(
       throw atLine(file, record.line, `duplicate id "${record.value.id}" (first on line ${seen})`);
     firstLine.set(record.value.id, record.line);
     values.push(record.value);
+    emptyKept += record.empty ?? 0;
     if (values.length >= limit) break;
   }
   if (values.length === 0) {
@@ -53,5 +88,10 @@ export async function collectRecords<T extends { id: string }>(
       drops === "" ? `${file}: no records` : `${file}: every record was dropped (${drops})`,
     );
   }
-  return { values, dropped };
+  return { values, dropped, emptyKept };
+}
+
+/** `description`, saying how many empty responses were kept when there were any. */
+export function withEmptyKept(description: string, emptyKept: number): string {
+  return emptyKept === 0 ? description : `${description}, ${emptyKept} empty response(s) kept`;
 }

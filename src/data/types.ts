@@ -33,4 +33,10 @@ export interface Dataset {
 }
 
 /** One item read from a data file at a line: a value, or the reason it was dropped (counted in `Dataset.dropped`). */
-export type LineRecord<T> = { line: number; value: T } | { line: number; dropped: string };
+export type LineRecord<T> =
+  | {
+      line: number;
+      value: T /** Empty responses it holds, kept by data.onEmptyResponse: keep. */;
+      empty?: number;
+    }
+  | { line: number; dropped: string };

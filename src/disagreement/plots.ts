@@ -8,35 +8,38 @@ import type { DisagreementMetrics } from "./stats.js";
 const MEMBER = "Member";
 
 /** Every plot of the study, keyed by file name (without extension). */
-export function disagreementPlots(metrics: DisagreementMetrics): Record<string, TopLevelSpec> {
+export function disagreementPlots(metrics: DisagreementMetrics, chance = 0.5): Record<string, TopLevelSpec> {
   return {
     "example-scores": exampleScoresPlot(metrics),
     "margin-std": marginStdPlot(metrics),
     "pearson-heatmap": correlationHeatmap(metrics),
     "accuracy-by-uncertainty": accuracyByUncertaintyPlot(metrics),
-    "member-accuracy": memberAccuracyPlot(metrics),
+    "member-accuracy": memberAccuracyPlot(metrics, chance),
   };
 }
 
 /** Figure-1 analogue: each member's centred score on the chosen and rejected response of each example pair. */
 export function exampleScoresPlot(metrics: DisagreementMetrics): TopLevelSpec {
-  const data = metrics.examples.flatMap((example) =>
+  // Short labels on the axis; the pair's id (a file:line or a generated id) is in the hover text.
+  const data = metrics.examples.flatMap((example, i) =>
     (["chosen", "rejected"] as const).flatMap((response) =>
       example.centred[response].map((score, member) => ({
-        group: `${example.pairId} (${example.kind})`,
+        group: `pair ${i + 1} (${example.kind})`,
         series: response,
+        offset: String(member),
         value: score,
-        details: { [MEMBER]: member, "Raw reward (logits)": example.raw[response][member] },
+        details: { "Pair id": example.pairId, "Raw reward (logits)": example.raw[response][member] },
       })),
     ),
   );
   return stripPlot({
     title: `Scores of ${metrics.members} reward models on example pairs (Figure 1 analogue)`,
-    subtitle: "disputed = highest margin std across members; random = seeded draw of the other pairs",
+    subtitle: `a column per member (0–${metrics.members - 1}, left to right); disputed: largest margin std; random: seeded`,
     data,
     xTitle: "Example pair",
     yTitle: "Centred reward (score − member's prompt mean, logits)",
     seriesTitle: "Response",
+    offsetTitle: MEMBER,
   });
 }
 
@@ -54,14 +57,20 @@ export function marginStdPlot(metrics: DisagreementMetrics): TopLevelSpec {
 /** Pearson correlations between members' per-prompt-centred rewards, value printed in each cell. */
 export function correlationHeatmap(metrics: DisagreementMetrics): TopLevelSpec {
   const { matrix, meanOffDiagonal } = metrics.correlation.pearson;
+  const offDiagonal = matrix.flatMap((row, i) => row.filter((_, j) => j !== i));
   return heatmap({
     title: "Pearson correlation between members' per-prompt-centred rewards",
-    subtitle: `${metrics.correlation.responses} responses; mean off-diagonal ${formatNumber(meanOffDiagonal)} (unitless, −1 to 1)`,
+    subtitle: `${metrics.correlation.responses} responses; mean off-diagonal ${formatNumber(meanOffDiagonal)} (unitless); colour scale fitted to the values`,
     matrix,
     labels: matrix.map((_, member) => String(member)),
     colorTitle: "Pearson r",
-    domain: [-1, 1],
-    diverging: true,
+    // The colours span the values present (0.98-0.99 would be one colour on -1..1), diverging only
+    // where correlations of both signs occur.
+    diverging: offDiagonal.some((r) => r < 0),
+    // Fitted to the members' pairs: the diagonal's 1s would stretch the scale and are clamped instead.
+    ...(offDiagonal.length > 0 && Math.min(...offDiagonal) < Math.max(...offDiagonal)
+      ? { domain: [Math.min(...offDiagonal), Math.max(...offDiagonal)] as [number, number] }
+      : {}),
     axisTitle: MEMBER,
   });
 }
@@ -83,21 +92,28 @@ export function accuracyByUncertaintyPlot(metrics: DisagreementMetrics): TopLeve
   });
 }
 
-/** Each member's accuracy, with lines for the members' mean and for the ensemble-mean reward's accuracy. */
-export function memberAccuracyPlot(metrics: DisagreementMetrics): TopLevelSpec {
+/** Each member's accuracy with its 95% interval, with lines for the members' mean, the ensemble-mean reward and chance. */
+export function memberAccuracyPlot(metrics: DisagreementMetrics, chance = 0.5): TopLevelSpec {
   const { perMember, mean, std, ensemble } = metrics.accuracy;
+  const intervals = metrics.intervals?.accuracyPerMember;
   return barChart({
     title: "Accuracy of each reward model",
     subtitle: `${metrics.pairs} held-out pairs; mean ${formatNumber(mean)} ± ${formatNumber(std)} (sample std across members)`,
-    data: perMember.map((accuracy, member) => ({ label: String(member), value: accuracy })),
+    data: perMember.map((accuracy, member) => ({
+      label: String(member),
+      value: accuracy,
+      ...(intervals === undefined ? {} : { lo: intervals[member].lo, hi: intervals[member].hi }),
+    })),
     xTitle: MEMBER,
     yTitle: "Accuracy on held-out pairs (fraction)",
     domain: [0, 1],
+    intervalNote: "error bars: 95% bootstrap interval over prompts",
     references: {
       title: "Line",
       lines: [
         { label: "mean of members", value: mean },
         { label: "ensemble-mean reward", value: ensemble },
+        { label: "chance", value: chance },
       ],
     },
   });

@@ -2,15 +2,16 @@ import { join } from "node:path";
 import type { Dataset } from "../data/types.js";
 import { writePlot } from "../plots/render.js";
 import { loadEnsemble } from "../reward-model/ensemble.js";
-import { scorePairs } from "../reward-model/scoring.js";
+import { scorePairs } from "../reward-model/score.js";
+import type { RunContext } from "../run/folder.js";
+import { type Stage, stageDir } from "../run/stage.js";
 import { toCsv, writeFileAtomic, writeJsonAtomic } from "../runtime/files.js";
-import { type RunContext, stageDir } from "../runtime/run.js";
 import { disagreementPlots } from "./plots.js";
-import { analyseDisagreement } from "./stats.js";
-import { summaryTable } from "./summary.js";
+import { disagreementSection, summaryTable } from "./report.js";
+import { analyseDisagreement, type DisagreementMetrics } from "./stats.js";
 
 /** Scores the held-out pairs with every member and writes metrics, per-pair rows and plots. */
-export async function runDisagreement(ctx: RunContext, dataset: Dataset): Promise<string> {
+async function runDisagreement(ctx: RunContext, dataset: Dataset): Promise<DisagreementMetrics> {
   const { config } = ctx;
   const members = loadEnsemble(stageDir(ctx, "reward-models"), config);
   const pairs = dataset.pairs.test;
@@ -22,7 +23,11 @@ export async function runDisagreement(ctx: RunContext, dataset: Dataset): Promis
       prompts: pairs.map((p) => p.prompt),
       ...scores,
     },
-    { examples: config.disagreement.examples, seed: config.seed },
+    {
+      examples: config.disagreement.examples,
+      seed: config.seed,
+      resamples: config.report.bootstrapResamples,
+    },
   );
   const dir = stageDir(ctx, "disagreement");
   writeJsonAtomic(join(dir, "metrics.json"), metrics);
@@ -36,6 +41,19 @@ export async function runDisagreement(ctx: RunContext, dataset: Dataset): Promis
       ),
     ),
   );
-  for (const [name, spec] of Object.entries(disagreementPlots(metrics))) await writePlot(dir, name, spec);
-  return summaryTable(metrics);
+  for (const [name, spec] of Object.entries(disagreementPlots(metrics, config.report.chanceAccuracy)))
+    await writePlot(dir, name, spec);
+  return metrics;
 }
+
+export const disagreementStage: Stage<DisagreementMetrics> = {
+  name: "disagreement",
+  folder: "disagreement",
+  description: "measure how much the ensemble's reward models disagree on held-out pairs",
+  summaryFile: "metrics.json",
+  needs: ["train-rm"],
+  check: (request) => request.dataset(),
+  run: async (ctx, request) => runDisagreement(ctx, await request.dataset()),
+  table: summaryTable,
+  section: disagreementSection,
+};

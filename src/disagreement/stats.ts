@@ -1,9 +1,11 @@
 /** Claim 1: how much reward models trained alike disagree, on held-out preference pairs. */
 
+import { pairAccuracy, pairCredit } from "../reward-model/accuracy.js";
 import { UserError } from "../runtime/errors.js";
 import { createRng, deriveSeed, permutation } from "../runtime/random.js";
 import { mean, median, sampleStd } from "../runtime/stats.js";
 import { correlationMatrix, kendallTauB, meanOffDiagonal, pearson, ranks, spearman } from "./correlation.js";
+import { type DisagreementIntervals, disagreementIntervals, type PairIndicators } from "./intervals.js";
 
 /** Members' raw rewards on held-out pairs: chosen[m][p] and rejected[m][p] for member m and pair p. */
 export interface EnsembleScores {
@@ -20,6 +22,8 @@ export interface DisagreementOptions {
   /** Pairs in the Figure-1 analogue: this many most disputed and this many random ones. */
   examples: number;
   seed: number;
+  /** Bootstrap replicates behind each 95% interval. */
+  resamples: number;
 }
 
 /**
@@ -95,6 +99,8 @@ export interface DisagreementMetrics {
   rewardStd: Record<Basis, Summary>;
   uncertaintyVsError: { basis: Basis; deciles: DecileRow[]; spearmanStdVsError: number };
   examples: ExamplePair[];
+  /** 95% intervals of the rates above, by bootstrap over prompts. */
+  intervals: DisagreementIntervals;
 }
 
 export interface PairRow {
@@ -140,8 +146,8 @@ export function analyseDisagreement(
   const d = chosen.map((c, m) => margins(c, rejected[m]));
   const marginMean = acrossMembers(d, mean);
   const marginSpread = acrossMembers(d, sampleStd);
-  const correct = Array.from(marginMean, (value) => value > 0);
-  const perMember = d.map(accuracy);
+  const credit = Array.from(marginMean, pairCredit);
+  const perMember = d.map(pairAccuracy);
 
   const { index: promptIndex, count: promptCount } = groupIndex(scores.promptKeys);
   const responsePrompt = Int32Array.from({ length: 2 * pairCount }, (_, r) => promptIndex[r >> 1]);
@@ -161,7 +167,7 @@ export function analyseDisagreement(
       min: Math.min(...perMember),
       max: Math.max(...perMember),
       perMember,
-      ensemble: correct.filter(Boolean).length / pairCount,
+      ensemble: mean(credit),
     },
     marginStd: {
       basis: "raw",
@@ -184,12 +190,16 @@ export function analyseDisagreement(
     },
     uncertaintyVsError: {
       basis: "raw",
-      deciles: accuracyByDecile(marginSpread, correct),
+      deciles: accuracyByDecile(marginSpread, credit),
       spearmanStdVsError: spearman(
         marginSpread,
-        correct.map((ok) => (ok ? 0 : 1)),
+        credit.map((c) => 1 - c),
       ),
     },
+    intervals: disagreementIntervals(pairIndicators(d, credit), promptIndex, promptCount, {
+      seed: options.seed,
+      resamples: options.resamples,
+    }),
     examples: exampleIndices(marginSpread, options.examples, options.seed).map(({ pair, kind }) => ({
       pairId: pairIds[pair],
       ...(scores.prompts === undefined ? {} : { prompt: scores.prompts[pair] }),
@@ -209,7 +219,7 @@ export function analyseDisagreement(
       minMargin: Math.min(...column),
       maxMargin: Math.max(...column),
       positiveMembers: column.filter((value) => value > 0).length,
-      ensembleCorrect: correct[p],
+      ensembleCorrect: credit[p] === 1,
     };
   });
   return { metrics, rows };
@@ -277,11 +287,6 @@ export function acrossMembers(
   });
 }
 
-/** Accuracy = fraction of pairs with d > 0. */
-export function accuracy(margin: Float64Array): number {
-  return margin.filter((value) => value > 0).length / margin.length;
-}
-
 /** Per pair, how many members give a positive, negative and zero margin. */
 function signCounts(d: Float64Array[], pair: number): { positive: number; negative: number; zero: number } {
   let positive = 0;
@@ -291,6 +296,26 @@ function signCounts(d: Float64Array[], pair: number): { positive: number; negati
     else if (member[pair] < 0) negative++;
   }
   return { positive, negative, zero: d.length - positive - negative };
+}
+
+/** Each pair's contribution to the sign rates and accuracies, for their intervals. */
+function pairIndicators(d: Float64Array[], credit: readonly number[]): PairIndicators {
+  const n = d.length;
+  const perPair = Array.from({ length: d[0].length }, (_, p) => signCounts(d, p));
+  return {
+    signDisagreement: perPair.map(({ positive, negative, zero }) =>
+      Math.max(positive, negative, zero) < n ? 1 : 0,
+    ),
+    minorityContradiction: perPair.map(({ positive, negative }) =>
+      Math.max(positive, negative) > n / 2 && Math.min(positive, negative) > 0 ? 1 : 0,
+    ),
+    pairwiseFlip: perPair.map(
+      ({ positive, negative, zero }) =>
+        (positive * negative + positive * zero + negative * zero) / ((n * (n - 1)) / 2),
+    ),
+    ensembleCorrect: [...credit],
+    memberCorrect: d.map((margin) => margin.map(pairCredit)),
+  };
 }
 
 /** Fraction of pairs whose members' signs (−1, 0, +1) are not all equal. */
@@ -392,7 +417,7 @@ export function decileBuckets(values: ArrayLike<number>): number[][] {
 }
 
 /** Accuracy of the ensemble-mean reward within each non-empty decile of margin std (buckets are sorted, so lo and hi are their ends). */
-export function accuracyByDecile(marginStd: ArrayLike<number>, correct: boolean[]): DecileRow[] {
+export function accuracyByDecile(marginStd: ArrayLike<number>, credit: readonly number[]): DecileRow[] {
   return decileBuckets(marginStd).flatMap((bucket, d) => {
     if (bucket.length === 0) return [];
     return [
@@ -401,7 +426,7 @@ export function accuracyByDecile(marginStd: ArrayLike<number>, correct: boolean[
         lo: marginStd[bucket[0]],
         hi: marginStd[bucket[bucket.length - 1]],
         pairs: bucket.length,
-        accuracy: bucket.filter((p) => correct[p]).length / bucket.length,
+        accuracy: mean(bucket.map((p) => credit[p])),
       },
     ];
   });

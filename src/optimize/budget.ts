@@ -125,3 +125,25 @@ export function varianceAwareBetaGuess(
 function positiveOr1(beta: number): number {
   return beta > 0 && Number.isFinite(beta) ? beta : 1;
 }
+
+/**
+ * Start β for the variance-aware KL form, first order π_i − π0_i ≈ π0_i (r_i − ν)/(βw_i) with ν the π0/w-weighted
+ * mean of r, and KL ≈ Σ_i (π_i − π0_i)²/(2π0_i): β = √(Σ_i π0_i ((r_i − ν)/w_i)² / (2ε)).
+ */
+export function varianceAwareKlBetaGuess(
+  r: readonly number[],
+  w: readonly number[],
+  pi0: readonly number[],
+  epsilon: number,
+): number {
+  let weighted = 0;
+  let weights = 0;
+  for (let i = 0; i < r.length; i++) {
+    weighted += (pi0[i] * r[i]) / w[i];
+    weights += pi0[i] / w[i];
+  }
+  const nu = weighted / weights;
+  let sum = 0;
+  for (let i = 0; i < r.length; i++) sum += pi0[i] * ((r[i] - nu) / w[i]) ** 2;
+  return positiveOr1(Math.sqrt(sum / (2 * epsilon)));
+}

@@ -1,3 +1,5 @@
+import { mean, sampleVariance } from "../runtime/stats.js";
+
 /**
  * Reward estimates for one prompt from the ensemble's score matrix scores[member][candidate]. Bradley-Terry
  * scores are defined only up to a shift per model, so every member's row is centred over the prompt's
@@ -6,10 +8,13 @@
 
 /** Centred rewards: r_i − (1/K) Σ_j r_j. */
 export function centre(r: readonly number[]): number[] {
-  let mean = 0;
-  for (const value of r) mean += value;
-  mean /= r.length;
-  return r.map((value) => value - mean);
+  const centreOf = mean(r);
+  return r.map((value) => value - centreOf);
+}
+
+/** The members' scores of candidate i: column i of scores[member][candidate]. */
+function candidateColumn(scores: readonly (readonly number[])[], i: number): number[] {
+  return scores.map((row) => row[i]);
 }
 
 /** Each member's scores centred over the candidates. */
@@ -19,18 +24,13 @@ export function centreMembers(scores: readonly (readonly number[])[]): number[][
 
 /** Ensemble mean per candidate: r̄_i = (1/M) Σ_m s_mi. */
 export function ensembleMean(scores: readonly (readonly number[])[]): number[] {
-  const mean = new Array<number>(scores[0].length).fill(0);
-  for (const row of scores) for (let i = 0; i < row.length; i++) mean[i] += row[i];
-  return mean.map((sum) => sum / scores.length);
+  return scores[0].map((_, i) => mean(candidateColumn(scores, i)));
 }
 
 /** Sample variance per candidate, floored: σ_i² = max(floor, Σ_m (s_mi − r̄_i)² / (M − 1)). Needs M ≥ 2. */
 export function ensembleVariance(scores: readonly (readonly number[])[], floor: number): number[] {
   if (scores.length < 2) throw new Error("ensemble variance needs at least two members");
-  const mean = ensembleMean(scores);
-  const sum = new Array<number>(mean.length).fill(0);
-  for (const row of scores) for (let i = 0; i < row.length; i++) sum[i] += (row[i] - mean[i]) ** 2;
-  return sum.map((s) => Math.max(floor, s / (scores.length - 1)));
+  return scores[0].map((_, i) => Math.max(floor, sampleVariance(candidateColumn(scores, i))));
 }
 
 /** Worst case per candidate: min_m s_mi. */
@@ -42,11 +42,11 @@ export function ensembleMin(scores: readonly (readonly number[])[]): number[] {
 
 /** Uncertainty-weighted reward: r̄_i − λ σ_i². */
 export function uncertaintyWeighted(
-  mean: readonly number[],
+  average: readonly number[],
   variance: readonly number[],
   lambda: number,
 ): number[] {
-  return mean.map((m, i) => m - lambda * variance[i]);
+  return average.map((m, i) => m - lambda * variance[i]);
 }
 
 export interface PromptEstimates {
@@ -68,14 +68,14 @@ export function promptEstimates(
   lambda: number,
 ): PromptEstimates {
   const members = centreMembers(scores);
-  const mean = ensembleMean(members);
+  const average = ensembleMean(members);
   const variance =
-    members.length >= 2 ? ensembleVariance(members, varianceFloor) : mean.map(() => varianceFloor);
+    members.length >= 2 ? ensembleVariance(members, varianceFloor) : average.map(() => varianceFloor);
   return {
     members,
-    mean,
+    mean: average,
     variance,
     worst: ensembleMin(members),
-    weighted: uncertaintyWeighted(mean, variance, lambda),
+    weighted: uncertaintyWeighted(average, variance, lambda),
   };
 }

@@ -19,6 +19,7 @@ export function optimizePlots(
     "risk-vs-kl": riskVsKl(summary),
     "improvement-histogram": improvementHistogram(trials),
     "improvement-vs-beta": improvementVsBeta(summary),
+    "risk-difference-vs-kl": riskDifferenceVsKl(summary),
   };
 }
 
@@ -29,19 +30,20 @@ function methodEntries(summary: OptimizeSummary) {
   ][];
 }
 
-/** Mean true improvement per method against the KL budget, with a band of ±1 std over trials. */
+/** Mean true improvement per method against the KL budget, with the 95% interval of the mean as a band. */
 function improvementVsKl(summary: OptimizeSummary): TopLevelSpec {
   return lineChart({
     title: "True-reward improvement at matched KL",
-    subtitle: "Δ = J(π) − J(π0); line: mean over trials; band: ±1 std",
+    subtitle:
+      "Δ = J(π) − J(π0); line: mean over trials; band: 95% bootstrap interval over trials and prompts",
     data: methodEntries(summary).flatMap(([method, s]) =>
       s.budgets.map((b) => ({
         series: method,
         x: b.kl,
         y: b.meanImprovement,
-        lo: b.meanImprovement - b.stdImprovement,
-        hi: b.meanImprovement + b.stdImprovement,
-        details: { trials: b.trials },
+        lo: b.intervals?.meanImprovement.lo,
+        hi: b.intervals?.meanImprovement.hi,
+        details: { trials: b.trials, "std of Δ over trials": b.stdImprovement },
       })),
     ),
     xTitle: KL_AXIS,
@@ -78,12 +80,14 @@ function proxyVsTrue(trials: readonly TrialRow[]): TopLevelSpec {
 function riskVsKl(summary: OptimizeSummary): TopLevelSpec {
   return lineChart({
     title: "Prompt-level risk at matched KL",
-    subtitle: "fraction of prompts with Δₓ < 0, mean over trials",
+    subtitle: "fraction of prompts with Δₓ < 0, mean over trials; bars: 95% bootstrap interval",
     data: methodEntries(summary).flatMap(([method, s]) =>
       s.budgets.map((b) => ({
         series: method,
         x: b.kl,
         y: b.promptRisk,
+        lo: b.intervals?.promptRisk.lo,
+        hi: b.intervals?.promptRisk.hi,
         details: { "risk P(Δ < 0) over trials": b.risk },
       })),
     ),
@@ -91,8 +95,39 @@ function riskVsKl(summary: OptimizeSummary): TopLevelSpec {
     yTitle: "prompt-level risk P(Δₓ < 0) (% of prompts)",
     logX: true,
     seriesTitle: METHOD,
+    interval: "bars",
     yZero: true,
     yFormat: "%",
+  });
+}
+
+/** Each method's prompt-level risk minus the standard one's, with its paired 95% interval: below 0 is lower risk. */
+function riskDifferenceVsKl(summary: OptimizeSummary): TopLevelSpec {
+  const entries = Object.entries(summary.differences ?? {}) as [
+    MethodName,
+    NonNullable<OptimizeSummary["differences"][MethodName]>,
+  ][];
+  return lineChart({
+    title: "Prompt-level risk minus the standard method's, at matched KL",
+    subtitle: "paired over prompts (and trials, when the same reward models); bars: 95% bootstrap interval",
+    data: entries.flatMap(([method, d]) =>
+      d.budgets.map((b) => ({
+        series: `${method} − standard`,
+        x: b.kl,
+        y: b.promptRisk.estimate,
+        lo: b.promptRisk.lo,
+        hi: b.promptRisk.hi,
+        details: { "paired trials": d.pairedTrials ? "yes" : "no" },
+      })),
+    ),
+    xTitle: KL_AXIS,
+    yTitle: "difference in prompt-level risk (percentage points of prompts)",
+    logX: true,
+    seriesTitle: "difference",
+    interval: "bars",
+    yZero: true,
+    yFormat: "%",
+    references: { title: "reference", lines: [{ label: "no difference", value: 0 }] },
   });
 }
 

@@ -88,3 +88,75 @@ function orderDescending(t: readonly number[]): number[] {
 export function solveEuclidean(r: readonly number[], pi0: readonly number[], beta: number): number[] {
   return solveVarianceAware(r, new Array<number>(r.length).fill(1), pi0, beta);
 }
+
+/**
+ * Relative variance weights of the variance-aware KL form: w_i = (σ_i² + τ²)/(σ̄² + τ²), σ̄² the mean of σ² over
+ * the prompt's candidates and τ² ≥ 0 a prior variance (τ² → ∞ gives w ≡ 1, the standard penalty).
+ */
+export function relativeVarianceWeights(sigma2: readonly number[], priorVariance: number): number[] {
+  let meanVariance = 0;
+  for (const s of sigma2) meanVariance += s;
+  meanVariance /= sigma2.length;
+  return sigma2.map((s) => (s + priorVariance) / (meanVariance + priorVariance));
+}
+
+/**
+ * Variance-aware policy, KL form: argmax πᵀr − β·Σ_i w_i·(π_i log(π_i/π0_i) − π_i + π0_i) over the simplex.
+ * Stationarity gives π_i = π0_i·exp((r_i − ν)/(β w_i)) with ν the root of Σ_i π_i(ν) = 1. f(ν) = log Σ_i π_i(ν)
+ * is a log-sum-exp of affine functions of ν: convex and decreasing, with f(min r) ≥ 0 ≥ f(max r). Newton from
+ * ν = min r therefore climbs monotonically to the root without overshooting (a convex function lies above its
+ * tangents); log-sum-exp keeps every step finite for tiny β. w must be positive; w ≡ 1 is solveKlTilted.
+ */
+export function solveVarianceAwareKl(
+  r: readonly number[],
+  w: readonly number[],
+  pi0: readonly number[],
+  beta: number,
+): number[] {
+  const k = r.length;
+  const support: number[] = [];
+  for (let i = 0; i < k; i++) if (pi0[i] > 0) support.push(i);
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const i of support) {
+    lo = Math.min(lo, r[i]);
+    hi = Math.max(hi, r[i]);
+  }
+  const logTerms = new Array<number>(k).fill(Number.NEGATIVE_INFINITY);
+  /** Fills logTerms at ν; returns f(ν) = log Σ π_i(ν) and f'(ν) = −Σ_i π_i/(βw_i) / Σ_i π_i. */
+  const evaluate = (nu: number): { f: number; slope: number } => {
+    let top = Number.NEGATIVE_INFINITY;
+    for (const i of support) {
+      logTerms[i] = Math.log(pi0[i]) + (r[i] - nu) / (beta * w[i]);
+      if (logTerms[i] > top) top = logTerms[i];
+    }
+    let sum = 0;
+    let weighted = 0;
+    for (const i of support) {
+      const e = Math.exp(logTerms[i] - top);
+      sum += e;
+      weighted += e / (beta * w[i]);
+    }
+    return { f: top + Math.log(sum), slope: -weighted / sum };
+  };
+  let nu = lo;
+  for (let step = 0; step < 200 && hi > lo; step++) {
+    const { f, slope } = evaluate(nu);
+    if (f <= 0) break;
+    const next = Math.min(hi, nu - f / slope);
+    if (!(next > nu)) break;
+    nu = next;
+  }
+  evaluate(nu);
+  // Normalising absorbs the last rounding in ν, as in the other solvers.
+  let top = Number.NEGATIVE_INFINITY;
+  for (const i of support) if (logTerms[i] > top) top = logTerms[i];
+  const pi = new Array<number>(k).fill(0);
+  let total = 0;
+  for (const i of support) {
+    pi[i] = Math.exp(logTerms[i] - top);
+    total += pi[i];
+  }
+  for (let i = 0; i < k; i++) pi[i] /= total;
+  return pi;
+}

@@ -4,7 +4,8 @@ import { dejaVuSansWidth } from "./text-width.js";
 /** Chart builders: data in, vega-lite spec out, data inline. Axis titles carry their units, e.g. "KL(π‖π0) (nats)". */
 
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
-const WIDTH = 480;
+/** Every plot's whole width, legend and axes included (render.ts fits the view into it), so that all plots scale alike in a report. */
+const WIDTH = 640;
 const HEIGHT = 300;
 const BAR_COLOR = "#4c78a8";
 
@@ -143,17 +144,22 @@ function referenceLayer(
 export function stripPlot(options: {
   title: string;
   subtitle?: string;
-  data: { group: string; value: number; series?: string; details?: Details }[];
+  /** `offset` places points side by side within their group (e.g. one column per reward model). */
+  data: { group: string; value: number; series?: string; offset?: string; details?: Details }[];
   xTitle: string;
   yTitle: string;
   seriesTitle?: string;
+  offsetTitle?: string;
 }): TopLevelSpec {
   const hasSeries = options.data.some((d) => d.series !== undefined);
+  const hasOffset = options.data.some((d) => d.offset !== undefined);
+  const offsetTitle = options.offsetTitle ?? "offset";
   const groups = distinct(options.data.map((d) => d.group));
   const values: Row[] = options.data.map((d) => ({
     group: d.group,
     value: finite(d.value),
     series: d.series ?? "",
+    offset: d.offset ?? "",
     ...detailCells(d.details),
   }));
   const dropped = values.filter((d) => d.value === null).length;
@@ -174,19 +180,18 @@ export function stripPlot(options: {
         sort: null,
         title: xTitle,
         // With series the groups are bands the points dodge within; a gap keeps neighbouring groups apart.
-        ...(hasSeries ? { scale: { paddingInner: 0.3 } } : {}),
+        ...(hasSeries || hasOffset ? { scale: { paddingInner: 0.3 } } : {}),
         axis: { labelAngle: labelAngle(groups, WIDTH / Math.max(1, groups.length)) },
       },
       y: { field: "value", type: "quantitative", title: yTitle, scale: { zero: false } },
-      ...(hasSeries
-        ? {
-            xOffset: { field: "series", type: "nominal", sort: null },
-            color: { field: "series", type: "nominal", sort: null, title: seriesTitle },
-          }
+      ...(hasSeries || hasOffset
+        ? { xOffset: { field: hasOffset ? "offset" : "series", type: "nominal", sort: null } }
         : {}),
+      ...(hasSeries ? { color: { field: "series", type: "nominal", sort: null, title: seriesTitle } } : {}),
       tooltip: tooltip(
         [
           { field: "group", type: "nominal", title: xTitle },
+          ...(hasOffset ? [{ field: "offset", type: "nominal" as const, title: offsetTitle }] : []),
           ...(hasSeries ? [{ field: "series", type: "nominal" as const, title: seriesTitle }] : []),
           { field: "value", type: "quantitative", title: yTitle },
         ],
@@ -292,8 +297,8 @@ export function heatmap(options: {
   return {
     $schema: SCHEMA,
     title: titleBlock(options.title, options.subtitle, []),
-    width: cell * labels.length,
-    height: cell * labels.length,
+    width: WIDTH,
+    height: Math.min(HEIGHT + 60, cell * labels.length),
     data: { values },
     encoding: {
       x: {
@@ -315,13 +320,19 @@ export function heatmap(options: {
             title: required(options.colorTitle, "colour title"),
             scale: {
               scheme: options.diverging ? "redblue" : "blues",
-              ...(options.domain ? { domain: options.domain } : {}),
+              ...(options.domain ? { domain: options.domain, clamp: true } : {}),
             },
           },
         },
       },
       {
-        transform: [{ calculate: "isValid(datum.value) ? format(datum.value, '.2f') : 'n/a'", as: "label" }],
+        transform: [
+          {
+            // Enough digits to tell apart the values the colour scale spans.
+            calculate: `isValid(datum.value) ? format(datum.value, '${hi - lo < 0.1 ? ".3f" : ".2f"}') : 'n/a'`,
+            as: "label",
+          },
+        ],
         mark: { type: "text", fontSize: cell < 40 ? 9 : 11 },
         encoding: {
           text: { field: "label", type: "nominal" },
@@ -332,24 +343,30 @@ export function heatmap(options: {
   };
 }
 
-/** Bars per label, with value ± error bars where errors are given. `domain` fixes the value axis. */
+/**
+ * Bars per label, with value ± error bars where errors are given, or lo to hi bars where an interval is
+ * (`intervalNote` then says what it is, e.g. "error bars: 95% bootstrap interval"). `domain` fixes the value axis.
+ */
 export function barChart(options: {
   title: string;
   subtitle?: string;
-  data: { label: string; value: number; error?: number; details?: Details }[];
+  data: { label: string; value: number; error?: number; lo?: number; hi?: number; details?: Details }[];
   xTitle: string;
   yTitle: string;
   domain?: [number, number];
   references?: References;
+  intervalNote?: string;
 }): TopLevelSpec {
   const values: Row[] = options.data.map((d) => {
     const value = finite(d.value);
     const error = finite(d.error);
+    const [lo, hi] = [finite(d.lo), finite(d.hi)];
+    const interval = lo !== null && hi !== null;
     return {
       label: d.label,
       value,
-      lo: value !== null && error !== null ? value - error : null,
-      hi: value !== null && error !== null ? value + error : null,
+      lo: interval ? lo : value !== null && error !== null ? value - error : null,
+      hi: interval ? hi : value !== null && error !== null ? value + error : null,
       ...detailCells(d.details),
     };
   });
@@ -372,7 +389,7 @@ export function barChart(options: {
     $schema: SCHEMA,
     title: titleBlock(options.title, options.subtitle, [
       ...omittedNote(dropped, "not finite"),
-      ...(hasErrors ? ["error bars: value ± error"] : []),
+      ...(hasErrors ? [options.intervalNote ?? "error bars: value ± error"] : []),
     ]),
     width: WIDTH,
     height: HEIGHT,
@@ -429,12 +446,14 @@ export function lineChart(options: {
   references?: References;
 }): TopLevelSpec {
   const logX = options.logX ?? false;
+  const overlaps = coincidingSeries(options.data);
   const values: Row[] = options.data.map((d) => ({
     x: finite(d.x),
     y: finite(d.y),
     lo: finite(d.lo),
     hi: finite(d.hi),
     series: d.series,
+    dash: overlaps.rank.get(d.series) ?? 0,
     ...detailCells(d.details),
   }));
   const notShown = values.filter((d) => d.x === null || d.y === null || (logX && (d.x as number) <= 0));
@@ -486,18 +505,21 @@ export function lineChart(options: {
         };
   return {
     $schema: SCHEMA,
-    title: titleBlock(
-      options.title,
-      options.subtitle,
-      omittedNote(notShown.length, logX ? "not finite, or x ≤ 0 on the log axis" : "not finite"),
-    ),
+    title: titleBlock(options.title, options.subtitle, [
+      ...overlaps.notes,
+      ...omittedNote(notShown.length, logX ? "not finite, or x ≤ 0 on the log axis" : "not finite"),
+    ]),
     width: WIDTH,
     height: HEIGHT,
     data: { values },
     // Applies to the layers of these values only: the reference lines carry data of their own.
     transform: [{ filter: keep }],
-    // Kept apart, the fill scale cannot merge its hidden legend into the lines' one (it would hide both).
-    resolve: { scale: { fill: "independent" } },
+    // Kept apart, the fill scale cannot merge its hidden legend into the lines' one (it would hide both),
+    // nor the overlap dashes of the lines the dashes of the reference lines.
+    resolve: {
+      scale: { fill: "independent", strokeDash: "independent" },
+      legend: { strokeDash: "independent" },
+    },
     layer: [
       ...(hasInterval ? [intervalLayer] : []),
       {
@@ -506,6 +528,13 @@ export function lineChart(options: {
           x,
           y: { field: "y", ...y },
           color,
+          // A line on top of another is dashed, so the one under it shows through the gaps.
+          strokeDash: {
+            field: "dash",
+            type: "ordinal",
+            scale: { domain: OVERLAP_DASHES.map((_, i) => i), range: OVERLAP_DASHES },
+            legend: null,
+          },
           tooltip: tooltip(
             [
               { field: "series", type: "nominal", title: seriesTitle },
@@ -519,6 +548,57 @@ export function lineChart(options: {
       ...referenceLayer(options.references, y, { title: seriesTitle, scale }),
     ],
   };
+}
+
+/** Dash patterns of lines that lie on an earlier one: solid first, then patterns whose gaps show what lies under. */
+const OVERLAP_DASHES = [
+  [1, 0],
+  [8, 5],
+  [3, 4],
+  [12, 4, 2, 4],
+  [2, 8],
+];
+
+/**
+ * Series whose line lies on an earlier series' line (within 1% of the value range at every shared x): each
+ * gets a dash rank (1, 2, ... among the series it coincides with) and a note naming what it hides behind.
+ */
+export function coincidingSeries(data: { x: number; y: number; series: string }[]): {
+  rank: Map<string, number>;
+  notes: string[];
+} {
+  const bySeries = new Map<string, Map<number, number>>();
+  for (const d of data) {
+    if (!Number.isFinite(d.x) || !Number.isFinite(d.y)) continue;
+    if (!bySeries.has(d.series)) bySeries.set(d.series, new Map());
+    bySeries.get(d.series)?.set(d.x, d.y);
+  }
+  const ys = data.map((d) => d.y).filter(Number.isFinite);
+  const tolerance = 0.01 * (Math.max(...ys) - Math.min(...ys)) + 1e-12;
+  const names = [...bySeries.keys()];
+  const rank = new Map<string, number>();
+  const under = new Map<string, string[]>();
+  names.forEach((name, i) => {
+    const points = bySeries.get(name) as Map<number, number>;
+    const base = names.slice(0, i).find((earlier) => {
+      if (rank.has(earlier)) return false;
+      const other = bySeries.get(earlier) as Map<number, number>;
+      const shared = [...points.keys()].filter((x) => other.has(x));
+      return (
+        shared.length === points.size &&
+        shared.length > 0 &&
+        shared.every((x) => Math.abs((points.get(x) as number) - (other.get(x) as number)) <= tolerance)
+      );
+    });
+    if (base === undefined) return;
+    const list = [...(under.get(base) ?? []), name];
+    under.set(base, list);
+    rank.set(name, Math.min(list.length, OVERLAP_DASHES.length - 1));
+  });
+  const notes = [...under].map(
+    ([base, hidden]) => `${hidden.join(", ")} ${hidden.length === 1 ? "lies" : "lie"} on ${base} (dashed)`,
+  );
+  return { rank, notes };
 }
 
 /**

@@ -9,6 +9,8 @@ const FONT = "DejaVu Sans";
 
 /** One look for every plot; the font is one that resvg finds on the system, so SVG and PNG agree. */
 export const plotConfig: Config = {
+  // A chart's width is the whole plot's, legend and axes included: one width for every plot.
+  autosize: { type: "fit-x", contains: "padding" },
   background: "white",
   padding: 12,
   font: FONT,

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { extname, resolve } from "node:path";
 import { Marked } from "marked";
+import { headingSlug } from "./banner.js";
 
 /** A report as one HTML file: images inlined as data: URIs, an embedded stylesheet, nothing fetched from anywhere. */
 
@@ -30,6 +31,11 @@ code { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace
 pre { background: #f3f3f3; padding: 0.8rem; overflow-x: auto; border-radius: 4px; }
 pre code { padding: 0; background: none; }
 blockquote { margin: 1rem 0; padding: 0 1rem; color: #555; border-left: 4px solid #ddd; }
+.verdict { display: inline-block; padding: 0.05rem 0.55rem; border-radius: 0.8rem; font-weight: 600;
+  white-space: nowrap; background: #e2e3e5; color: #383d41; }
+.verdict-holds { background: #d4edda; color: #155724; }
+.verdict-does-not-hold { background: #f8d7da; color: #721c24; }
+.verdict-inconclusive { background: #fff3cd; color: #7a5b00; }
 .missing { display: inline-block; color: #a00; background: #fee; border: 1px dashed #a00; padding: 0.3rem 0.6rem; }
 `;
 
@@ -98,6 +104,10 @@ export function markdownToHtml(markdown: string, baseDir: string, title: string)
     gfm: true,
     renderer: {
       image: ({ href, title: imageTitle, text }) => imageTag(href, text, imageTitle, baseDir),
+      // Ids as GitHub gives them, so the table of contents links in the .md and the .html alike.
+      heading({ tokens, depth, text }) {
+        return `<h${depth} id="${headingSlug(text)}">${this.parser.parseInline(tokens)}</h${depth}>\n`;
+      },
       html: ({ text }) => inlineRawImages(text, baseDir),
     },
   });

@@ -1,49 +1,55 @@
-import { summaryRows } from "../disagreement/summary.js";
-import { formatNumber as f, markdownTable } from "../runtime/table.js";
-import type { Claim } from "./claims.js";
-import type { RunFiles, StageFolder } from "./run-files.js";
-import { closedFormLine, comparisonRows, optimizeRows, simulateRows } from "./tables.js";
+import type { StageName } from "../config/schema.js";
+import { pipeline, stageNamed } from "../pipeline.js";
+import { markdownTable } from "../runtime/table.js";
+import { bannerMarkdown, claimSettings, verdictBadge, verdictOf } from "./banner.js";
+import { type Claim, intervalPhrase, verdictTally } from "./claims.js";
+import type { RunFiles } from "./run-files.js";
 
-/** The command that regenerates a stage's numbers from the run folder's own resolved config. */
-export function regenerateCommand(out: string, stage: StageFolder): string {
-  const command = stage === "reward-models" ? "train-rm" : stage;
-  const extra =
-    stage === "optimize" ? " --methods standard,variance-aware,mean,worst-case,uncertainty-weighted" : "";
-  return `npx align ${command} --config ${out}/config.yaml --out ${out}${extra} --force`;
+/**
+ * The command that regenerates a stage's numbers from the run folder's own resolved config, run from
+ * inside the run folder: paths are relative, so the folder can be moved, zipped and opened elsewhere.
+ */
+export function regenerateCommand(name: StageName): string {
+  const stage = stageNamed(name);
+  const extra = stage.regenerateFlags === undefined ? "" : ` ${stage.regenerateFlags}`;
+  return `npx align ${stage.name} --config config.yaml --out .${extra} --force`;
 }
 
-const CLAIM_STAGE: Record<Claim["id"], StageFolder> = {
+const CLAIM_STAGE: Record<Claim["id"], StageName> = {
   "rm-disagreement": "disagreement",
   "overoptimisation-risk": "optimize",
   "variance-aware-lowers-risk": "optimize",
   "theory-variance-aware-risk": "simulate",
 };
 
-const verdict = (holds: boolean | null) =>
-  holds === null ? "not measured" : holds ? "**holds**" : "**does not hold**";
+/** The stage whose numbers decide a claim: its own, or the rlhf stage for a claim judged on the generative policy. */
+const stageOf = (c: Claim): StageName => (c.study === "generative policy" ? "rlhf" : CLAIM_STAGE[c.id]);
 
-function fromTable(rows: string[][]): string {
-  return markdownTable(rows[0], rows.slice(1));
-}
-
-function images(files: RunFiles, stage: StageFolder): string {
-  return (files.plots[stage] ?? []).map((p) => `![${p}](${p})`).join("\n\n");
-}
-
-function regenerate(files: RunFiles, stage: StageFolder): string {
-  return `Regenerate: \`${regenerateCommand(files.out, stage)}\``;
-}
+const CLAIMS_HEADING = "The paper's claims on this run";
 
 function claimsSection(files: RunFiles, claims: Claim[]): string {
-  const rows = claims.map((c) => [c.id, c.statement, c.measured, verdict(c.holds), c.criterion]);
+  const rows = claims.map((c) => [
+    c.id,
+    `${verdictBadge(verdictOf(c))}${c.reason ? `: ${c.reason}` : ""}`,
+    intervalPhrase(c),
+    claimSettings(files, c),
+    c.statement,
+    c.study === undefined ? c.measured : `[${c.study}] ${c.measured}`,
+    `${c.criterion} (test: ${c.test})`,
+  ]);
   const commands = claims
-    .filter((c) => c.holds !== null)
-    .map((c) => `- ${c.id}: \`${regenerateCommand(files.out, CLAIM_STAGE[c.id])}\``);
+    .filter((c) => c.verdict !== "not measured")
+    .map((c) => `- ${c.id}${c.study ? ` (${c.study})` : ""}: \`${regenerateCommand(stageOf(c))}\``);
   return [
-    "## The paper's claims on this run",
-    markdownTable(["claim", "statement", "measured", "verdict", "criterion"], rows),
+    `## ${CLAIMS_HEADING}`,
+    `${verdictTally(claims)}. A verdict holds when the 95% interval of its effect lies on the claimed side of ` +
+      "its threshold, does not hold when it lies on the other side, and is inconclusive otherwise.",
+    markdownTable(
+      ["claim", "verdict", "effect (95% interval)", "settings", "statement", "measured", "criterion"],
+      rows,
+    ),
     commands.length > 0
-      ? `Each verdict is computed from the metrics files; to regenerate them:\n\n${commands.join("\n")}`
+      ? `Each verdict is computed from the metrics files; to regenerate them, from the run folder:\n\n${commands.join("\n")}`
       : "",
   ].join("\n\n");
 }
@@ -66,88 +72,21 @@ function runSection(files: RunFiles): string {
   ].join("\n\n");
 }
 
-function rewardModelsSection(files: RunFiles): string {
-  const rm = files.rewardModels;
-  if (rm === undefined) return "";
-  const dropped = Object.entries(rm.dropped).map(([why, n]) => `${n} ${why}`);
-  const rows = rm.members.map((m) => [
-    String(m.member),
-    f(m.testAccuracy),
-    f(m.finalTrainLoss),
-    JSON.stringify(m.seeds),
-  ]);
-  return [
-    "## Reward models",
-    `${rm.members.length} ${rm.head} heads trained on ${rm.pairs.train} pairs (validation ${rm.pairs.validation}, ` +
-      `test ${rm.pairs.test})${dropped.length > 0 ? `; dropped while reading: ${dropped.join(", ")}` : ""}. ` +
-      `Test accuracy ${f(rm.testAccuracy.mean)} ± ${f(rm.testAccuracy.std)} (min ${f(rm.testAccuracy.min)}, max ${f(rm.testAccuracy.max)}).`,
-    markdownTable(["member", "test accuracy", "final train loss", "seeds"], rows),
-    regenerate(files, "reward-models"),
-  ].join("\n\n");
-}
-
-function disagreementSection(files: RunFiles): string {
-  const d = files.disagreement;
-  if (d === undefined) return "";
-  return [
-    "## Disagreement between reward models (claim 1)",
-    `${d.members} members on ${d.pairs} held-out pairs (${d.prompts} prompts). Margins are the same on raw and ` +
-      "per-prompt-centred rewards; correlations use centred rewards, since Bradley-Terry rewards are defined only up to a shift.",
-    fromTable(summaryRows(d)),
-    regenerate(files, "disagreement"),
-    images(files, "disagreement"),
-  ].join("\n\n");
-}
-
-function optimizeSection(files: RunFiles): string {
-  const o = files.optimize;
-  if (o === undefined) return "";
-  const comparison = comparisonRows(o);
-  return [
-    "## Policy optimisation: standard versus variance-aware (claims 2 and 3)",
-    "Δ is the improvement of the policy over the reference policy under the true reward (true-reward units); " +
-      "risk is the fraction of trials with Δ < 0, prompt risk the mean fraction of prompts whose own Δ is negative; " +
-      "CVaR10 the mean of the worst 10% of per-prompt Δ; proxy Δ the same improvement measured by the reward estimate " +
-      "the method optimised (reward-model units, so compare its shape, not its scale, with Δ).",
-    fromTable(optimizeRows(o)),
-    comparison.length > 1
-      ? `Standard (std) versus variance-aware (VA) at matched KL:\n\n${fromTable(comparison)}`
-      : "",
-    regenerate(files, "optimize"),
-    images(files, "optimize"),
-  ].join("\n\n");
-}
-
-function simulateSection(files: RunFiles): string {
-  const s = files.simulate;
-  if (s === undefined) return "";
-  return [
-    "## Theoretical model (simulation)",
-    `K = ${s.responses} responses, ${s.instances} instances × ${s.draws} noise draws of r̂ ~ N(r*, Σ).`,
-    fromTable(simulateRows(s)),
-    closedFormLine(s),
-    regenerate(files, "simulate"),
-    images(files, "simulate"),
-  ].join("\n\n");
-}
-
-/** The whole report as markdown: claims first, then what was run, then each stage with its plots. */
+/** The whole report as markdown: the banner, the claims, what was run, then each stage with its plots. */
 export function reportMarkdown(files: RunFiles, claims: Claim[]): string {
   const title = `# align report: ${files.run.name ?? "run"}`;
   const intro =
-    `Run folder \`${files.out}\`. Rebuild this report without recomputing: \`npx align report --out ${files.out}\`. ` +
+    "Rebuild this report without recomputing, from the run folder: `npx align report --out .`. " +
     "Claims from *Towards Reliable, Uncertainty-Aware Alignment* (arXiv 2507.15906).";
-  return [
-    title,
-    intro,
-    claimsSection(files, claims),
-    runSection(files),
-    rewardModelsSection(files),
-    disagreementSection(files),
-    optimizeSection(files),
-    simulateSection(files),
-  ]
-    .filter(Boolean)
-    .join("\n\n")
-    .concat("\n");
+  const stages = pipeline.map((stage) => {
+    const summary = files.summaries[stage.name];
+    if (summary === undefined) return "";
+    return stage.section(summary, {
+      plots: files.plots[stage.name] ?? [],
+      regenerate: regenerateCommand(stage.name),
+    });
+  });
+  const sections = [claimsSection(files, claims), runSection(files), ...stages].filter(Boolean);
+  const headings = sections.map((s) => s.slice(3, s.indexOf("\n")));
+  return [title, bannerMarkdown(files, claims, headings), intro, ...sections].join("\n\n").concat("\n");
 }

@@ -1,25 +1,12 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
-import type { DisagreementMetrics } from "../disagreement/stats.js";
-import type { OptimizeSummary } from "../optimize/run.js";
+import type { StageName } from "../config/schema.js";
+import { pipeline } from "../pipeline.js";
+import type { Stage } from "../run/stage.js";
 import { UserError } from "../runtime/errors.js";
-import type { SimulationSummary } from "../simulate/run.js";
 
-/** The stage folders of a run, in pipeline order. */
-export const stageFolders = ["reward-models", "disagreement", "optimize", "simulate"] as const;
-export type StageFolder = (typeof stageFolders)[number];
-
-export interface RewardModelsSummary {
-  backend: string;
-  head: string;
-  pairs: { train: number; validation: number; test: number };
-  dropped: Record<string, number>;
-  testAccuracy: { mean: number; std: number; min: number; max: number };
-  members: { member: number; seeds: Record<string, number>; testAccuracy: number; finalTrainLoss: number }[];
-}
-
-/** What a finished run folder holds: the metrics of each completed stage and its plots. */
+/** What a run folder holds: the summary of each completed stage and its plots. */
 export interface RunFiles {
   out: string;
   configText: string;
@@ -32,20 +19,16 @@ export interface RunFiles {
     gitCommit?: string | null;
     stages?: Record<string, { seconds: number }>;
   };
-  rewardModels?: RewardModelsSummary;
-  disagreement?: DisagreementMetrics;
-  optimize?: OptimizeSummary;
-  simulate?: SimulationSummary;
+  /** Summaries of the completed stages, by stage name: read them with summaryOf. */
+  summaries: Partial<Record<StageName, unknown>>;
   /** PNG files of each completed stage, relative to the run folder. */
-  plots: Partial<Record<StageFolder, string[]>>;
+  plots: Partial<Record<StageName, string[]>>;
 }
 
-const STAGE_METRICS: Record<StageFolder, string> = {
-  "reward-models": "summary.json",
-  disagreement: "metrics.json",
-  optimize: "summary.json",
-  simulate: "summary.json",
-};
+/** A completed stage's summary, typed by its descriptor; undefined when the stage is not complete. */
+export function summaryOf<Summary>(files: RunFiles, stage: Stage<Summary>): Summary | undefined {
+  return files.summaries[stage.name] as Summary | undefined;
+}
 
 /** Reads a run folder; only stages with a completion marker count. */
 export function readRunFiles(out: string): RunFiles {
@@ -58,20 +41,17 @@ export function readRunFiles(out: string): RunFiles {
     configText,
     config: parseYaml(configText),
     run: existsSync(runPath) ? JSON.parse(readFileSync(runPath, "utf8")) : {},
+    summaries: {},
     plots: {},
   };
-  for (const stage of stageFolders) {
-    const dir = join(out, stage);
+  for (const stage of pipeline) {
+    const dir = join(out, stage.folder);
     if (!existsSync(join(dir, "complete.json"))) continue;
-    const metrics = JSON.parse(readFileSync(join(dir, STAGE_METRICS[stage]), "utf8"));
-    if (stage === "reward-models") files.rewardModels = metrics;
-    if (stage === "disagreement") files.disagreement = metrics;
-    if (stage === "optimize") files.optimize = metrics;
-    if (stage === "simulate") files.simulate = metrics;
-    files.plots[stage] = readdirSync(dir)
+    files.summaries[stage.name] = JSON.parse(readFileSync(join(dir, stage.summaryFile), "utf8"));
+    files.plots[stage.name] = readdirSync(dir)
       .filter((f) => f.endsWith(".png"))
       .sort()
-      .map((f) => `${stage}/${f}`);
+      .map((f) => `${stage.folder}/${f}`);
   }
   return files;
 }

@@ -2,10 +2,10 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import { endianness } from "node:os";
 import { join } from "node:path";
 import { rowEntries } from "../features/pool.js";
+import type { TrainingData } from "../features/training-data.js";
 import { UserError } from "../runtime/errors.js";
 import { writeFileAtomic } from "../runtime/files.js";
 import type { MemberState } from "./train.js";
-import type { TrainingData } from "./training-data.js";
 
 /**
  * A member's state at the end of an epoch, in one file written atomically (so a kill at any moment

@@ -1,9 +1,10 @@
-import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Config, FeaturesConfig } from "../config/schema.js";
 import type { Split } from "../data/types.js";
 import { UserError } from "../runtime/errors.js";
 import { toCsv, writeFileAtomic, writeJsonAtomic } from "../runtime/files.js";
+import { rewriteMetrics } from "../runtime/metrics-log.js";
 import { deriveSeed } from "../runtime/random.js";
 import { mean, sampleStd } from "../runtime/stats.js";
 import { removeCheckpoint } from "./checkpoint.js";
@@ -45,12 +46,6 @@ export function memberFinished(ensembleDir: string, member: number): boolean {
   return existsSync(join(memberDir(ensembleDir, member), "metrics.json"));
 }
 
-/** Removes what a killed write left behind in a member folder (files.ts writes through `*.tmp` names). */
-export function removeStaleTemporaries(dir: string): void {
-  if (!existsSync(dir)) return;
-  for (const name of readdirSync(dir)) if (name.endsWith(".tmp")) rmSync(join(dir, name), { force: true });
-}
-
 /**
  * Writes a finished member: weights, learning curve, then metrics.json (the member's completion
  * marker), and only then drops its checkpoint, so a kill at any point loses nothing.
@@ -75,22 +70,50 @@ export function writeMember(
   removeCheckpoint(dir);
 }
 
+/** A finished member's learning curve, from its history.csv. */
+export function readHistory(ensembleDir: string, member: number): EpochRecord[] {
+  const [header, ...rows] = readFileSync(join(memberDir(ensembleDir, member), "history.csv"), "utf8")
+    .trim()
+    .split("\n");
+  const keys = header.split(",") as (keyof EpochRecord)[];
+  return rows.map((row) => {
+    const values = row.split(",").map(Number);
+    return Object.fromEntries(keys.map((k, i) => [k, values[i]])) as unknown as EpochRecord;
+  });
+}
+
 export function readMemberMetrics(ensembleDir: string, member: number): MemberMetrics {
   return JSON.parse(readFileSync(join(memberDir(ensembleDir, member), "metrics.json"), "utf8"));
 }
 
-function missingMembers(ensembleDir: string, members: number): number[] {
+export function missingMembers(ensembleDir: string, members: number): number[] {
   return Array.from({ length: members }, (_, m) => m).filter((m) => !memberFinished(ensembleDir, m));
 }
 
+/** The ensemble's summary.json: the train-rm stage's summary. */
+export interface EnsembleSummary {
+  backend: string;
+  head: string;
+  features: string;
+  featureDimension: number;
+  pairs: Record<Split, number>;
+  dropped: Record<string, number>;
+  testAccuracy: { mean: number; std: number; min: number; max: number };
+  members: Omit<MemberMetrics, "pairs" | "dropped">[];
+}
+
 /**
- * Writes the ensemble's summary.json from its members' metrics files once every member is finished;
- * returns false (writing nothing) while some are missing. Any process may call it at any time: the
+ * Writes the ensemble's summary.json from its members' metrics files once every member is finished,
+ * and returns it; returns undefined (writing nothing) while some are missing. Any process may call it at any time: the
  * summary depends only on the member files and is written by an atomic rename, so two shards finishing
  * together write the same bytes.
  */
-export function summarizeEnsemble(ensembleDir: string, config: Config, backend: string): boolean {
-  if (missingMembers(ensembleDir, config.rewardModel.members).length > 0) return false;
+export function summarizeEnsemble(
+  ensembleDir: string,
+  config: Config,
+  backend: string,
+): EnsembleSummary | undefined {
+  if (missingMembers(ensembleDir, config.rewardModel.members).length > 0) return undefined;
   const metrics = Array.from({ length: config.rewardModel.members }, (_, m) =>
     readMemberMetrics(ensembleDir, m),
   );
@@ -102,8 +125,14 @@ export function summarizeEnsemble(ensembleDir: string, config: Config, backend: 
         `(${data(odd[0])} vs ${data(metrics[0])}): retrain them with --force`,
     );
   }
+  rewriteMetrics(
+    join(ensembleDir, "metrics.jsonl"),
+    metrics.flatMap(({ member }) =>
+      readHistory(ensembleDir, member).map((record) => ({ member, ...record })),
+    ),
+  );
   const accuracies = metrics.map((m) => m.testAccuracy);
-  writeJsonAtomic(join(ensembleDir, "summary.json"), {
+  const summary: EnsembleSummary = {
     backend,
     head: config.rewardModel.head,
     features: config.features.source,
@@ -117,8 +146,9 @@ export function summarizeEnsemble(ensembleDir: string, config: Config, backend: 
       max: Math.max(...accuracies),
     },
     members: metrics.map(({ pairs, dropped, ...member }) => member),
-  });
-  return true;
+  };
+  writeJsonAtomic(join(ensembleDir, "summary.json"), summary);
+  return summary;
 }
 
 /**

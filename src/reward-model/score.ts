@@ -1,4 +1,8 @@
-import type { FeaturePool } from "../features/pool.js";
+import type { FeaturesConfig } from "../config/schema.js";
+import type { CandidateSet, PreferencePair } from "../data/types.js";
+import { createFeaturizer } from "../features/featurizer.js";
+import { featurizePairs } from "../features/pairs.js";
+import { createPoolBuilder, type FeaturePool } from "../features/pool.js";
 import { UserError } from "../runtime/errors.js";
 import { bradleyTerryLoss, createScratch, reward } from "./heads.js";
 import { type HeadParams, paramArrays } from "./params.js";
@@ -29,18 +33,42 @@ export function scoreMembers(members: HeadParams[], pool: FeaturePool): Float32A
   return members.map((params) => memberRewards(params, pool));
 }
 
-/** Fraction of pairs ranked right: margin > 0 counts 1, a tie (margin = 0) counts ½. */
-export function pairAccuracy(margins: ArrayLike<number>): number {
-  if (margins.length === 0) return Number.NaN;
-  let correct = 0;
-  for (let i = 0; i < margins.length; i++) correct += margins[i] > 0 ? 1 : margins[i] === 0 ? 0.5 : 0;
-  return correct / margins.length;
-}
-
 /** Mean Bradley-Terry loss over pairs with these margins (no L2 term), in float64; NaN for no pairs. */
 export function meanPairLoss(margins: ArrayLike<number>): number {
   if (margins.length === 0) return Number.NaN;
   let sum = 0;
   for (let i = 0; i < margins.length; i++) sum += bradleyTerryLoss(margins[i]);
   return sum / margins.length;
+}
+
+/** Every member's raw rewards on both responses of each pair: chosen[m][p], rejected[m][p]. */
+export function scorePairs(
+  members: HeadParams[],
+  pairs: PreferencePair[],
+  features: FeaturesConfig,
+): { chosen: Float64Array[]; rejected: Float64Array[] } {
+  const scores = scoreMembers(members, featurizePairs(pairs, createFeaturizer(features)));
+  return {
+    chosen: scores.map((s) => Float64Array.from(s.subarray(0, pairs.length))),
+    rejected: scores.map((s) => Float64Array.from(s.subarray(pairs.length))),
+  };
+}
+
+/** Every member's raw reward of every candidate of each set: result[set][member][candidate]. */
+export function scoreCandidateSets(
+  members: HeadParams[],
+  sets: CandidateSet[],
+  features: FeaturesConfig,
+): number[][][] {
+  const featurizer = createFeaturizer(features);
+  const builder = createPoolBuilder(featurizer);
+  for (const set of sets) for (const c of set.candidates) builder.add(featurizer.row(set.prompt, c.text));
+  const scores = scoreMembers(members, builder.seal());
+  let offset = 0;
+  return sets.map((set) => {
+    const k = set.candidates.length;
+    const perMember = scores.map((s) => Array.from(s.subarray(offset, offset + k)));
+    offset += k;
+    return perMember;
+  });
 }

@@ -1,25 +1,35 @@
 import { rmSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import type { Config } from "../config/schema.js";
+import { join } from "node:path";
 import type { Dataset } from "../data/types.js";
 import { rowEntries } from "../features/pool.js";
-import { UserError } from "../runtime/errors.js";
+import { splitSizes, type TrainingData, trainingDataFromDataset } from "../features/training-data.js";
+import { startWorkers } from "../jobs/pool.js";
+import { runScheduled } from "../jobs/schedule.js";
+import { type JobPlan, shardItems } from "../jobs/shard.js";
+import { defaultJobs } from "../jobs/threads.js";
+import { writePlot } from "../plots/render.js";
+import { lockMembers, type RunContext, writeShared } from "../run/folder.js";
+import { type Stage, stageDir } from "../run/stage.js";
+import { appendMetrics } from "../runtime/metrics-log.js";
 import { createProgress } from "../runtime/progress.js";
-import { type RunContext, runStage, stageDir } from "../runtime/run.js";
+import { mean } from "../runtime/stats.js";
 import { dataFingerprint, loadCheckpoint, removeCheckpoint } from "./checkpoint.js";
 import {
+  type EnsembleSummary,
   type MemberMetrics,
   memberDir,
   memberFinished,
   memberSeeds,
+  missingMembers,
+  readHistory,
   readMemberMetrics,
   summarizeEnsemble,
 } from "./ensemble.js";
-import { type MemberPlan, runGroup, type TrainingEvent, type TrainingJob } from "./job.js";
-import { trainScheduled } from "./schedule.js";
-import { parseInteger, resolveShard, type Shard, shardMembers } from "./shard.js";
-import { loadTrainingData, splitSizes, type TrainingData, trainingDataFromDataset } from "./training-data.js";
-import { startWorkers } from "./workers.js";
+import { localGroup, type MemberPlan, runGroup, type TrainingEvent, type TrainingJob } from "./job.js";
+import { trainingPlots } from "./plots.js";
+import { rewardModelsSection, rewardModelsTable } from "./report.js";
+import type { EpochRecord } from "./train.js";
 
 /**
  * A group holds at most this many parameters: with Adam's moments and the snapshot taken at each
@@ -44,7 +54,10 @@ function trainingJob(ctx: RunContext, data: TrainingData, ensembleDir: string): 
 /** Members not finished yet, starting over (their folders removed) under --force. */
 function pendingPlans(ctx: RunContext, ensembleDir: string, members: number[], repeat: number): MemberPlan[] {
   const rm = ctx.config.rewardModel;
-  if (ctx.force) for (const m of members) rmSync(memberDir(ensembleDir, m), { recursive: true, force: true });
+  if (ctx.force) {
+    for (const m of members) rmSync(memberDir(ensembleDir, m), { recursive: true, force: true });
+    rmSync(ensembleMetricsFile(ensembleDir), { force: true });
+  }
   const pending = members.filter((m) => !memberFinished(ensembleDir, m));
   // A member killed just after its metrics.json still holds its checkpoint: finished, it needs it no more.
   for (const m of members.filter((m) => !pending.includes(m))) removeCheckpoint(memberDir(ensembleDir, m));
@@ -78,18 +91,6 @@ export function trainingWork(job: TrainingJob, memberEpochs: number): number {
 }
 
 /**
- * Work (trainingWork's units) below which a second thread does not pay: a worker costs about
- * 0.4 s of start-up (its own module loading and backend) on the cores the training shares, measured
- * in README's "Speed and scale".
- */
-const WORK_PER_THREAD = 2e9;
-
-/** Threads for the default (no --jobs): one more per WORK_PER_THREAD of work, up to the cores. */
-export function defaultJobs(work: number, cores: number): number {
-  return Math.max(1, Math.min(cores, Math.floor(work / WORK_PER_THREAD) + 1));
-}
-
-/**
  * Groups the members to train: members resuming from the same point (epoch, and position in it)
  * train in lockstep, in groups of at most MAX_GROUP_PARAMETERS parameters.
  */
@@ -112,16 +113,31 @@ function planGroups(job: TrainingJob, plans: MemberPlan[]): { groups: MemberPlan
   return { groups, epochs };
 }
 
-/** Progress of a training run: a tick per member-epoch, a log line per finished member. */
-function trainingProgress(ctx: RunContext, epochs: number) {
-  const progress = createProgress("train-rm", epochs, ctx.logger);
+/** The ensemble's live per-epoch figures, one line per member and epoch (see runtime/metrics-log). */
+export function ensembleMetricsFile(ensembleDir: string): string {
+  return join(ensembleDir, "metrics.jsonl");
+}
+
+/**
+ * Progress of a training run: a tick per member-epoch with the latest epoch's mean loss and
+ * validation accuracy over the members, a line in metrics.jsonl per member-epoch, a log line per
+ * finished member.
+ */
+function trainingProgress(ctx: RunContext, epochs: number, ensembleDir: string) {
+  const progress = createProgress("train-rm", epochs, ctx.logger, { unit: "member-epochs" });
+  const latest = new Map<number, EpochRecord>();
   const emit = (event: TrainingEvent) => {
     if (event.type === "epoch") {
       const { member, record } = event;
-      progress.tick(
-        1,
-        `member ${member} epoch ${record.epoch} val acc ${record.validationAccuracy.toFixed(3)}`,
-      );
+      appendMetrics(ensembleMetricsFile(ensembleDir), { member, ...record });
+      latest.set(member, record);
+      const records = [...latest.values()];
+      const epoch = Math.max(...records.map((r) => r.epoch));
+      progress.tick(1, {
+        epoch: `${epoch}/${ctx.config.rewardModel.epochs}`,
+        loss: mean(records.map((r) => r.trainLoss)),
+        "val acc": mean(records.map((r) => r.validationAccuracy)),
+      });
     } else {
       const { member, testAccuracy, seeds } = event.metrics;
       ctx.logger.info(
@@ -136,7 +152,7 @@ function trainingProgress(ctx: RunContext, epochs: number) {
 /** Trains the planned members in this thread, one group after another. */
 function trainInThisThread(ctx: RunContext, job: TrainingJob, plans: MemberPlan[]): void {
   const { groups, epochs } = planGroups(job, plans);
-  const progress = trainingProgress(ctx, epochs);
+  const progress = trainingProgress(ctx, epochs, job.ensembleDir);
   try {
     for (const group of groups) runGroup(job, group, progress.emit);
   } finally {
@@ -148,9 +164,24 @@ function trainInThisThread(ctx: RunContext, job: TrainingJob, plans: MemberPlan[
  * Trains the given members of an ensemble (those not finished yet; all of them under --force) into
  * `ensembleDir` with `jobs` threads: this one and jobs − 1 workers, started before `load` reads the
  * data so that their start-up overlaps it. Without `jobs`, the amount of work decides (defaultJobs),
- * once the data is read.
+ * once the data is read. The members are locked while they train (see lockMembers).
  */
 export async function trainMembers(
+  ctx: RunContext,
+  load: () => Promise<TrainingData>,
+  ensembleDir: string,
+  members: number[],
+  jobs: number | undefined,
+): Promise<void> {
+  const unlock = lockMembers(ctx, ensembleDir, members, "train-rm");
+  try {
+    await trainLocked(ctx, load, ensembleDir, members, jobs);
+  } finally {
+    unlock();
+  }
+}
+
+async function trainLocked(
   ctx: RunContext,
   load: () => Promise<TrainingData>,
   ensembleDir: string,
@@ -160,8 +191,15 @@ export async function trainMembers(
   const plans = pendingPlans(ctx, ensembleDir, members, 0);
   if (plans.length === 0) return;
   const workersFor = (threads: number) => Math.min(threads, plans.length) - 1;
-  let pool =
-    jobs !== undefined && workersFor(jobs) > 0 ? startWorkers(workersFor(jobs), ctx.backend) : undefined;
+  const start = (threads: number) =>
+    workersFor(threads) > 0
+      ? startWorkers<TrainingJob, MemberPlan[], TrainingEvent>(
+          workersFor(threads),
+          new URL("./worker-tasks.js", import.meta.url),
+          ctx.backend,
+        )
+      : undefined;
+  let pool = jobs === undefined ? undefined : start(jobs);
   try {
     const data = await load();
     const job = trainingJob(ctx, data, ensembleDir);
@@ -171,11 +209,11 @@ export async function trainMembers(
       { pairs: splitSizes(data), jobs: threads },
       `${data.source}: ${data.pool.rows / 2} pairs featurised; ${threads} thread(s)`,
     );
-    if (pool === undefined && workersFor(threads) > 0) pool = startWorkers(workersFor(threads), ctx.backend);
+    if (jobs === undefined) pool = start(threads);
     if (pool === undefined) return trainInThisThread(ctx, job, plans);
-    const progress = trainingProgress(ctx, epochs);
+    const progress = trainingProgress(ctx, epochs, ensembleDir);
     try {
-      await trainScheduled(job, groups, pool, progress.emit);
+      await runScheduled(pool, job, groups, (plans) => localGroup(job, plans, progress.emit), progress.emit);
     } finally {
       progress.stop();
     }
@@ -208,41 +246,6 @@ export function trainEnsemble(
   return all.map((m) => readMemberMetrics(ensembleDir, m));
 }
 
-/** How `align train-rm` runs: how many worker threads, and which shard. */
-export interface TrainRmPlan {
-  /** Threads; undefined: chosen from the amount of work (defaultJobs). */
-  jobs?: number;
-  shard?: Shard;
-}
-
-export interface TrainRmFlags {
-  force: boolean;
-  resume?: boolean;
-  jobs?: string;
-  shard?: string;
-  shardCount?: string;
-}
-
-/**
- * Checks train-rm's flags before anything is written. Every call resumes what an interrupted one left
- * (DESIGN: an interrupted stage resumes), so --resume only says so explicitly, and refuses --force.
- */
-export function trainRmPlan(flags: TrainRmFlags, config: Config, env: NodeJS.ProcessEnv): TrainRmPlan {
-  if (flags.resume && flags.force) {
-    throw new UserError("--resume continues the run in --out and --force starts it over: pass one of them");
-  }
-  const jobs = flags.jobs === undefined ? undefined : parseInteger(flags.jobs, "--jobs", 1);
-  const count =
-    flags.shardCount === undefined
-      ? config.rewardModel.shardCount
-      : parseInteger(flags.shardCount, "--shard-count", 1);
-  const shard = resolveShard(flags.shard, count, env);
-  if (shard !== undefined && count !== undefined && shard.count !== count) {
-    throw new UserError(`${shard.from} says ${shard.count} shards, but the shard count is ${count}`);
-  }
-  return { jobs, shard };
-}
-
 /**
  * `align train-rm`: trains this process's members (all, or its shard's) into the run's reward-models
  * folder, with `jobs` worker threads, resuming what an interrupted call left: finished members are
@@ -250,26 +253,41 @@ export function trainRmPlan(flags: TrainRmFlags, config: Config, env: NodeJS.Pro
  * does). The stage completes, with summary.json, when every member of the ensemble is finished,
  * whichever process finishes last.
  */
-export async function trainRewardModels(ctx: RunContext, plan: TrainRmPlan): Promise<void> {
+async function trainRewardModels(
+  ctx: RunContext,
+  plan: JobPlan,
+  load: () => Promise<TrainingData>,
+): Promise<EnsembleSummary | undefined> {
   const { config, logger } = ctx;
   const dir = stageDir(ctx, "reward-models");
-  await runStage(ctx, "reward-models", async () => {
-    const own = shardMembers(config.rewardModel.members, plan.shard);
-    if (plan.shard !== undefined) {
-      const { index, count, from } = plan.shard;
-      logger.info({ shard: plan.shard }, `shard ${index}/${count} (${from}): member(s) ${own.join(", ")}`);
-    }
-    await trainMembers(ctx, () => loadTrainingData(config), dir, own, plan.jobs);
-    const complete = summarizeEnsemble(dir, config, ctx.backend);
-    if (!complete) {
-      const missing = Array.from({ length: config.rewardModel.members }, (_, m) => m).filter(
-        (m) => !memberFinished(dir, m),
-      );
-      logger.info(
-        { missing },
-        `reward-models: member(s) ${missing.join(", ")} still to come from other shards`,
-      );
-    }
-    return complete;
-  });
+  const own = shardItems(config.rewardModel.members, plan.shard);
+  if (plan.shard !== undefined) {
+    const { index, count, from } = plan.shard;
+    logger.info({ shard: plan.shard }, `shard ${index}/${count} (${from}): member(s) ${own.join(", ")}`);
+  }
+  await trainMembers(ctx, load, dir, own, plan.jobs);
+  const summary = writeShared(ctx, () => summarizeEnsemble(dir, config, ctx.backend));
+  if (summary === undefined) {
+    const missing = missingMembers(dir, config.rewardModel.members);
+    logger.info(
+      { missing },
+      `reward-models: member(s) ${missing.join(", ")} still to come from other shards`,
+    );
+    return undefined;
+  }
+  const histories = Array.from({ length: config.rewardModel.members }, (_, m) => readHistory(dir, m));
+  for (const [name, spec] of Object.entries(trainingPlots(histories))) await writePlot(dir, name, spec);
+  return summary;
 }
+
+export const trainRmStage: Stage<EnsembleSummary> = {
+  name: "train-rm",
+  folder: "reward-models",
+  description: "train N independent reward models on a preference dataset",
+  summaryFile: "summary.json",
+  needs: [],
+  check: (request) => request.trainingData(),
+  run: (ctx, request) => trainRewardModels(ctx, request.plan, request.trainingData),
+  table: rewardModelsTable,
+  section: rewardModelsSection,
+};

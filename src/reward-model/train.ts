@@ -1,11 +1,13 @@
 import type { RewardModelConfig } from "../config/schema.js";
+import type { TrainingData } from "../features/training-data.js";
+import { UserError } from "../runtime/errors.js";
 import { createRng, deriveSeed, permutation } from "../runtime/random.js";
+import { pairAccuracy } from "./accuracy.js";
 import { adamStep } from "./adam.js";
 import { denseMlpBuffers, denseMlpLossAndGradient } from "./dense-mlp.js";
 import { createScratch, lossAndGradient, type Weights } from "./heads.js";
 import { type HeadParams, initParams, l2Penalty, paramArrays, penalised, withArrays } from "./params.js";
-import { meanPairLoss, memberRewards, pairAccuracy } from "./score.js";
-import type { TrainingData } from "./training-data.js";
+import { meanPairLoss, memberRewards } from "./score.js";
 
 /** Seeds that make a member differ from the others; everything else is shared. */
 export interface MemberSeeds {
@@ -21,8 +23,9 @@ export interface EpochRecord {
   validationAccuracy: number;
 }
 
-export class TrainingDivergedError extends Error {
-  override readonly name = "TrainingDivergedError";
+/** Training hit NaN or Infinity: the user's settings (learning rate, data) are at fault, so it is a user error. */
+export class TrainingDivergedError extends UserError {
+  override readonly name: string = "TrainingDivergedError";
 }
 
 /** Everything that changes while a member trains: restoring it resumes training exactly where it stopped. */

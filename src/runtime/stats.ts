@@ -7,13 +7,18 @@ export function mean(values: ArrayLike<number>): number {
   return sum / values.length;
 }
 
-/** s = √(Σ(x − x̄)² / (n − 1)); 0 for a single value. */
-export function sampleStd(values: ArrayLike<number>): number {
+/** s² = Σ(x − x̄)² / (n − 1); 0 for a single value. */
+export function sampleVariance(values: ArrayLike<number>): number {
   if (values.length < 2) return 0;
   const centre = mean(values);
   let squares = 0;
   for (let i = 0; i < values.length; i++) squares += (values[i] - centre) ** 2;
-  return Math.sqrt(squares / (values.length - 1));
+  return squares / (values.length - 1);
+}
+
+/** s = √s²; 0 for a single value. */
+export function sampleStd(values: ArrayLike<number>): number {
+  return Math.sqrt(sampleVariance(values));
 }
 
 /** The middle value, or the mean of the two middle values. */

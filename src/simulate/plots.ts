@@ -5,15 +5,16 @@ import type { RiskEstimate, SimulationSummary } from "./run.js";
 /** Vega-lite specs of the theory simulation, keyed by file name (without extension). */
 
 const RISK_AXIS = "risk P(Δ < 0) (% of draws)";
-// Error bars span ±2 standard errors of the Monte-Carlo estimate.
+// Without a bootstrap interval (metrics from an older align), error bars span ±2 standard errors.
 const BAR = 2;
 
 export function simulatePlots(summary: SimulationSummary): Record<string, TopLevelSpec> {
   return { "risk-vs-kl": riskVsKl(summary), "risk-vs-members": riskVsMembers(summary) };
 }
 
-/** A Monte-Carlo risk with its ±2 s.e. interval, clipped to the probabilities [0, 1]. */
-function withInterval({ risk, standardError }: RiskEstimate) {
+/** A Monte-Carlo risk with its 95% bootstrap interval (else ±2 s.e., clipped to the probabilities [0, 1]). */
+function withInterval({ risk, standardError, interval }: RiskEstimate) {
+  if (interval !== undefined) return { y: risk, lo: interval.lo, hi: interval.hi };
   return {
     y: risk,
     lo: Math.max(0, risk - BAR * standardError),
@@ -25,7 +26,8 @@ function withInterval({ risk, standardError }: RiskEstimate) {
 function riskVsKl(summary: SimulationSummary): TopLevelSpec {
   return lineChart({
     title: `Risk of ending worse than π0 (K = ${summary.responses}, ${summary.instances} × ${summary.draws} draws)`,
-    subtitle: "Monte Carlo ±2 s.e.; dashed: closed forms of the linearised problem, averaged over instances",
+    subtitle:
+      "Monte Carlo, 95% bootstrap interval over instances; dashed: closed forms of the linearised problem, averaged over instances",
     data: summary.budgets.flatMap((b) => [
       { series: "standard (KL)", x: b.kl, ...withInterval(b.standard) },
       { series: "variance-aware (Σ known)", x: b.kl, ...withInterval(b.varianceAware) },
@@ -55,7 +57,7 @@ function riskVsKl(summary: SimulationSummary): TopLevelSpec {
 function riskVsMembers(summary: SimulationSummary): TopLevelSpec {
   return lineChart({
     title: "Variance-aware risk with Σ estimated from N reward models",
-    subtitle: "r̂ = one member, Σ̂ = sample variance of all N; ±2 s.e.; dashed: Σ known",
+    subtitle: "r̂ = one member, Σ̂ = sample variance of all N; 95% bootstrap interval; dashed: Σ known",
     data: summary.estimatedSigma.flatMap((e) =>
       e.budgets.map((b) => ({ series: `ε = ${b.kl}`, x: e.members, ...withInterval(b) })),
     ),

@@ -6,14 +6,16 @@ import { align, repoRoot, tempDir, tinyConfig } from "./run-cli.js";
 
 const fixture = (path: string) => join(repoRoot, "test/fixtures/data", path);
 
-/** Each bad file, its source, and what the one-line message must say (file and line, or file alone). */
+/**
+ * Each bad file, its source, and what the one-line message must say (file and line, or file alone).
+ * Empty responses are not here: data.onEmptyResponse decides (test/data/empty-response.test.ts).
+ */
 const badData: [string, string, RegExp][] = [
   ["jsonl", "jsonl/malformed.jsonl", /malformed\.jsonl:\d+: /],
   ["jsonl", "jsonl/missing-field.jsonl", /missing-field\.jsonl:\d+: .*chosen|rejected|prompt/],
   ["jsonl", "jsonl/wrong-type.jsonl", /wrong-type\.jsonl:\d+: /],
   ["jsonl", "jsonl/empty.jsonl", /empty\.jsonl: no records/],
   ["jsonl", "jsonl/empty-prompt.jsonl", /empty-prompt\.jsonl:\d+: .*empty/],
-  ["jsonl", "jsonl/empty-response.jsonl", /empty-response\.jsonl:\d+: .*empty/],
   ["jsonl", "jsonl/all-identical.jsonl", /all-identical\.jsonl: every record was dropped/],
   ["jsonl", "jsonl/non-utf8.jsonl", /non-utf8\.jsonl:\d+: .*UTF-8/],
   ["jsonl", "jsonl/truncated.jsonl.gz", /truncated\.jsonl\.gz: /],
@@ -22,6 +24,11 @@ const badData: [string, string, RegExp][] = [
   ["csv", "csv/ragged.csv", /ragged\.csv:\d+: /],
   ["hh-rlhf", "hh-rlhf/missing-field.jsonl", /missing-field\.jsonl:\d+: /],
   ["alpaca-eval", "alpaca-eval/nan-preference.jsonl", /nan-preference\.jsonl:\d+: /],
+  [
+    "alpaca-eval",
+    "alpaca-eval/preference-out-of-range.jsonl",
+    /out-of-range\.jsonl:2: .*must be in \[0, 1\], got 1\.5/,
+  ],
   ["jsonl", "jsonl/does-not-exist.jsonl", /does-not-exist\.jsonl: /],
 ];
 

@@ -9,7 +9,17 @@ const json = (path: string) => JSON.parse(readFileSync(path, "utf8"));
 test("--help lists every subcommand with a description", () => {
   const { status, stdout } = align("--help");
   assert.equal(status, 0);
-  for (const command of ["train-rm", "disagreement", "optimize", "simulate", "reproduce", "report", "data"]) {
+  for (const command of [
+    "train-rm",
+    "disagreement",
+    "optimize",
+    "simulate",
+    "reproduce",
+    "report",
+    "compare",
+    "sweep",
+    "data",
+  ]) {
     assert.match(stdout, new RegExp(`\\n  ${command}\\b.*\\S`), command);
   }
   const sub = align("optimize", "--help");
@@ -37,6 +47,19 @@ test("train-rm writes the members, their curves and the documented summary", () 
     }
     assert.equal(readFileSync(join(dir, "history.csv"), "utf8").trim().split("\n").length, 1 + 2);
   }
+  // Live metrics: one line per member and epoch, finally in (member, epoch) order, as in history.csv.
+  const live = readFileSync(join(out, "reward-models/metrics.jsonl"), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
+  assert.deepEqual(
+    live.map((r: { member: number; epoch: number }) => [r.member, r.epoch]),
+    [0, 1, 2].flatMap((m) => [1, 2].map((e) => [m, e])),
+  );
+  const [, firstRow] = readFileSync(join(out, "reward-models/member-0/history.csv"), "utf8")
+    .trim()
+    .split("\n");
+  assert.equal(firstRow.split(",").map(Number)[1], live[0].trainLoss);
   const run = json(join(out, "run.json"));
   assert.equal(run.backend, summary.backend);
   assert.ok(existsSync(join(out, "config.yaml")) && existsSync(join(out, "run.log")));
@@ -151,6 +174,9 @@ test("optimize.repeats trains fresh ensembles and numbers their trials across re
   assert.ok(!first.equals(fresh), "a repeat's members have their own seeds");
 });
 
+const escapeHtml = (text: string) =>
+  text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+
 test("reproduce runs every stage, writes the report and claims, and --check follows the required claims", () => {
   const out = tempDir("reproduce");
   const { status, stdout, stderr } = align("reproduce", "--config", tinyConfig, "--out", out, "--check");
@@ -161,30 +187,51 @@ test("reproduce runs every stage, writes the report and claims, and --check foll
     claims.map((c: { id: string }) => c.id),
     ["rm-disagreement", "overoptimisation-risk", "variance-aware-lowers-risk", "theory-variance-aware-risk"],
   );
-  for (const claim of claims)
+  for (const claim of claims) {
     assert.ok(typeof claim.holds === "boolean" && claim.statement && claim.evidence);
+    assert.ok(["holds", "does not hold", "inconclusive"].includes(claim.verdict), claim.verdict);
+    assert.equal(claim.holds, claim.verdict === "holds");
+    assert.ok(claim.interval.lo <= claim.interval.estimate && claim.interval.estimate <= claim.interval.hi);
+    assert.ok(claim.test && Object.keys(claim.sampleSizes).length > 0);
+    // The same interval on the terminal and in the report.
+    assert.ok(stdout.includes(`${claim.id}`) && stdout.includes(claim.measured), claim.id);
+  }
+  assert.match(stdout, /\d of 4 hold/);
   const report = readFileSync(join(out, "report.md"), "utf8");
   assert.match(report, /## The paper's claims on this run/);
+  assert.match(report, /\d of 4 hold/);
   assert.match(report, /!\[disagreement\/example-scores\.png\]\(disagreement\/example-scores\.png\)/);
   const html = readFileSync(join(out, "report.html"), "utf8");
   assert.match(html, /<img[^>]+src="data:image\/png;base64,/);
+  for (const claim of claims) assert.ok(html.includes(escapeHtml(claim.measured)), claim.id);
 
-  // A claim that this tiny run cannot support, made required, fails the check with exit 3.
-  const failing = claims.find((c: { holds: boolean }) => !c.holds);
-  if (failing !== undefined) {
-    const check = align(
+  // --check fails on a required claim that does not hold, and only says so for an inconclusive one.
+  const required = (id: string) =>
+    align(
       "reproduce",
       "--config",
       tinyConfig,
       "--out",
       out,
       "--check",
-      "--force",
       "--set",
-      `report.requiredClaims=[${failing.id}]`,
+      `report.requiredClaims=[${id}]`,
+      "--force",
     );
+  const failing = claims.find((c: { verdict: string }) => c.verdict === "does not hold");
+  if (failing !== undefined) {
+    const check = required(failing.id);
     assert.equal(check.status, 3, check.stderr);
-    assert.match(check.stderr, new RegExp(`required claim\\(s\\) not holding: ${failing.id}`));
+    assert.match(check.stderr, new RegExp(`required claim\\(s\\) that do not hold: ${failing.id}`));
+  }
+  const open = claims.find((c: { verdict: string }) => c.verdict === "inconclusive");
+  if (open !== undefined) {
+    const check = required(open.id);
+    assert.equal(check.status, 0, check.stderr);
+    assert.match(
+      check.stderr,
+      new RegExp(`required claim\\(s\\) inconclusive \\(not a failure\\): ${open.id}`),
+    );
   }
   const rebuilt = align("report", "--out", out);
   assert.equal(rebuilt.status, 0, rebuilt.stderr);

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { dataDir } from "../../src/config/load.js";
+import { dataDir } from "../../src/runtime/paths.js";
 import { align, repoRoot, tempDir } from "./run-cli.js";
 
 const helpful = join(dataDir(), "hh-rlhf/helpful-base-test.jsonl.gz");

@@ -15,8 +15,13 @@ export interface CliResult {
 
 /** Runs `align` as a user would, from the repository root, with a quiet log. */
 export function align(...args: string[]): CliResult {
+  return alignIn(repoRoot, ...args);
+}
+
+/** Runs `align` from the folder `cwd`, with a quiet log. */
+export function alignIn(cwd: string, ...args: string[]): CliResult {
   const result = spawnSync(process.execPath, [join(repoRoot, "bin/align.js"), ...args], {
-    cwd: repoRoot,
+    cwd,
     encoding: "utf8",
     env: { ...process.env, ALIGN_LOG_LEVEL: "warn", CI: "true" },
   });

@@ -93,7 +93,7 @@ test("YAML syntax errors name the file, line and column", () => {
 
 test("a config that is not a mapping, or a missing file, is a clear error", () => {
   assert.throws(() => loadConfig(file("list.yaml", "- 1\n- 2\n")), /must be a YAML mapping/);
-  assert.throws(() => loadConfig(join(dir, "missing.yaml")), /cannot read the config file/);
+  assert.throws(() => loadConfig(join(dir, "missing.yaml")), /missing\.yaml: config file not found/);
 });
 
 test("${ALIGN_DATA_DIR} in data.path expands to the data folder", () => {

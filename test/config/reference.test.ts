@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { withReference } from "../../scripts/config-docs.js";
-import { packagePath } from "../../src/config/load.js";
 import { configReference } from "../../src/config/reference.js";
+import { packagePath } from "../../src/runtime/paths.js";
 
 test("the reference lists every key with its default and help text", () => {
   const docs = new Map(configReference().map((d) => [d.key, d]));

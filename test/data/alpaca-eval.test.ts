@@ -6,7 +6,7 @@ import type { CandidateSet } from "../../src/data/types.js";
 import { fixture, userError } from "./fixture.js";
 
 const read = (name: string, limit?: number) =>
-  collectRecords(readAlpacaEvalSets(fixture(name)), fixture(name), limit);
+  collectRecords(readAlpacaEvalSets(fixture(name), "drop"), fixture(name), limit);
 
 test("alpaca-eval: candidate sets with generator ids and preferences as true rewards; empty outputs dropped", async () => {
   const { values, dropped } = await read("alpaca-eval/good.jsonl");
@@ -111,4 +111,19 @@ test("drawCandidatePairs: takes every eligible pair when asked for more", () => 
   // Rewards 0..0.5 with gap 0.35: (0,4) (0,5) (1,5) only.
   const pairs = drawCandidatePairs(sets.slice(0, 1), 100, 0.35, 1);
   assert.deepEqual(pairs.map((pair) => pair.id).sort(), ["s0:g4>g0", "s0:g5>g0", "s0:g5>g1"]);
+});
+
+test("alpaca-eval: a judged preference outside [0, 1] is an error naming the line and the field", async () => {
+  await assert.rejects(
+    read("alpaca-eval/preference-out-of-range.jsonl"),
+    userError(
+      /preference-out-of-range\.jsonl:2: field "candidates\[1\]\.preference" must be in \[0, 1\], got 1\.5/,
+    ),
+  );
+  await assert.rejects(
+    read("alpaca-eval/negative-preference.jsonl"),
+    userError(
+      /negative-preference\.jsonl:1: field "candidates\[0\]\.preference" must be in \[0, 1\], got -0\.2/,
+    ),
+  );
 });

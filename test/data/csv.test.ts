@@ -7,7 +7,7 @@ import { fixture, userError } from "./fixture.js";
 const defaults: CsvColumns = { prompt: "prompt", chosen: "chosen", rejected: "rejected" };
 const mapped: CsvColumns = { id: "pair", prompt: "question", chosen: "good", rejected: "bad" };
 const read = (name: string, columns = defaults) =>
-  collectRecords(readCsvPairs(fixture(name), columns), fixture(name));
+  collectRecords(readCsvPairs(fixture(name), columns, "error"), fixture(name));
 
 test("csv: maps columns, handles quotes, embedded newlines, CRLF and blank lines", async () => {
   assert.deepEqual(await read("csv/good.csv", mapped), {
@@ -17,6 +17,7 @@ test("csv: maps columns, handles quotes, embedded newlines, CRLF and blank lines
       { id: "c3", prompt: "Say hi", chosen: "hello, there", rejected: "bye" },
     ],
     dropped: {},
+    emptyKept: 0,
   });
 });
 
@@ -27,6 +28,7 @@ test("csv: default columns after a BOM, ids from the line, identical pairs dropp
       { id: "default-columns.csv:3", prompt: "Say hi", chosen: "hello", rejected: "bye" },
     ],
     dropped: { "identical-chosen-rejected": 1 },
+    emptyKept: 0,
   });
 });
 

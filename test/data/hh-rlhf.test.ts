@@ -4,7 +4,7 @@ import { readHhRlhfPairs, splitTranscripts } from "../../src/data/hh-rlhf.js";
 import { collectRecords } from "../../src/data/records.js";
 import { fixture, userError } from "./fixture.js";
 
-const read = (name: string) => collectRecords(readHhRlhfPairs(fixture(name)), fixture(name));
+const read = (name: string) => collectRecords(readHhRlhfPairs(fixture(name), "drop"), fixture(name));
 
 test("splitTranscripts: the prompt runs to the last Assistant marker of chosen; responses are trimmed", () => {
   const prompt = "\n\nHuman: Hi\n\nAssistant: Hello\n\nHuman: Bye\n\nAssistant:";
@@ -15,15 +15,19 @@ test("splitTranscripts: the prompt runs to the last Assistant marker of chosen; 
   });
 });
 
-test("splitTranscripts: drops a rejected that does not share the prefix, or an empty response", () => {
+test("splitTranscripts: drops a rejected that does not share the prefix; an empty final turn is an empty response", () => {
   assert.deepEqual(splitTranscripts("\n\nHuman: Hi\n\nAssistant: A", "\n\nHuman: Hey\n\nAssistant: B"), {
     dropped: "prefix-mismatch",
   });
   assert.deepEqual(splitTranscripts("\n\nHuman: Hi\n\nAssistant: A", "\n\nHuman: Hi\n\nAssistant:  "), {
-    dropped: "empty-response",
+    prompt: "\n\nHuman: Hi\n\nAssistant:",
+    chosen: "A",
+    rejected: "",
   });
   assert.deepEqual(splitTranscripts("\n\nHuman: Hi\n\nAssistant:", "\n\nHuman: Hi\n\nAssistant: B"), {
-    dropped: "empty-response",
+    prompt: "\n\nHuman: Hi\n\nAssistant:",
+    chosen: "",
+    rejected: "B",
   });
   assert.equal(splitTranscripts("\n\nHuman: Hi", "\n\nHuman: Hi"), undefined);
 });

@@ -5,7 +5,7 @@ import { collectRecords } from "../../src/data/records.js";
 import { fixture, userError } from "./fixture.js";
 
 const read = (name: string, limit?: number) =>
-  collectRecords(readJsonlPairs(fixture(name)), fixture(name), limit);
+  collectRecords(readJsonlPairs(fixture(name), "error"), fixture(name), limit);
 
 const expected = [
   { id: "p1", prompt: "What is 2 + 2?", chosen: "It is 4.", rejected: "It is 5." },
@@ -14,7 +14,7 @@ const expected = [
 ];
 
 test("jsonl: reads pairs, skipping blank lines; a missing id is <basename>:<line>", async () => {
-  assert.deepEqual(await read("jsonl/good.jsonl"), { values: expected, dropped: {} });
+  assert.deepEqual(await read("jsonl/good.jsonl"), { values: expected, dropped: {}, emptyKept: 0 });
 });
 
 test("jsonl: .jsonl.gz gives the same pairs (ids name the .gz file)", async () => {

@@ -73,7 +73,12 @@ test("loadDataset: jsonl pairs; each test pair becomes a chosen/rejected candida
 
 test("loadDataset: hh-rlhf and csv sources", async () => {
   const hh = await loadDataset(
-    dataConfig({ source: "hh-rlhf", path: fixture("hh-rlhf/quirks.jsonl"), splits: halves }),
+    dataConfig({
+      source: "hh-rlhf",
+      path: fixture("hh-rlhf/quirks.jsonl"),
+      splits: halves,
+      onEmptyResponse: "drop",
+    }),
     1,
   );
   checkPromptSplits(hh);
@@ -95,7 +100,12 @@ test("loadDataset: hh-rlhf and csv sources", async () => {
 
 test("loadDataset: alpaca-eval pairs come from each split's own instructions", async () => {
   const dataset = await loadDataset(
-    dataConfig({ source: "alpaca-eval", path: fixture("alpaca-eval/good.jsonl"), splits: halves }),
+    dataConfig({
+      source: "alpaca-eval",
+      path: fixture("alpaca-eval/good.jsonl"),
+      splits: halves,
+      onEmptyResponse: "drop",
+    }),
     1,
   );
   checkPromptSplits(dataset);

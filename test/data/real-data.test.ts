@@ -2,12 +2,12 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { dataDir } from "../../src/config/load.js";
 import { configSchema } from "../../src/config/schema.js";
 import { readAlpacaEvalSets } from "../../src/data/alpaca-eval.js";
 import { readHhRlhfPairs } from "../../src/data/hh-rlhf.js";
 import { loadDataset } from "../../src/data/load.js";
 import { collectRecords } from "../../src/data/records.js";
+import { dataDir } from "../../src/runtime/paths.js";
 
 const total = (dropped: Record<string, number>) => Object.values(dropped).reduce((a, b) => a + b, 0);
 
@@ -22,7 +22,7 @@ const skipMessage = (relative: string) =>
 test("real data: HH-RLHF helpful-base test, 2,354 lines, a few pairs dropped and counted", async (t) => {
   const file = realFile("hh-rlhf/helpful-base-test.jsonl.gz");
   if (file === undefined) return t.skip(skipMessage("hh-rlhf/helpful-base-test.jsonl.gz"));
-  const { values, dropped } = await collectRecords(readHhRlhfPairs(file), file);
+  const { values, dropped } = await collectRecords(readHhRlhfPairs(file, "drop"), file);
   assert.equal(values.length + total(dropped), 2354);
   // The published file: 2 identical pairs, 2 whose rejected does not share chosen's prefix, 4 empty final turns.
   assert.deepEqual(dropped, { "identical-chosen-rejected": 2, "prefix-mismatch": 2, "empty-response": 4 });
@@ -36,7 +36,7 @@ test("real data: HH-RLHF helpful-base test, 2,354 lines, a few pairs dropped and
 test("real data: HH-RLHF harmless-base test reads to 2,312 lines", async (t) => {
   const file = realFile("hh-rlhf/harmless-base-test.jsonl.gz");
   if (file === undefined) return t.skip(skipMessage("hh-rlhf/harmless-base-test.jsonl.gz"));
-  const { values, dropped } = await collectRecords(readHhRlhfPairs(file), file);
+  const { values, dropped } = await collectRecords(readHhRlhfPairs(file, "drop"), file);
   assert.equal(values.length + total(dropped), 2312);
   assert.ok(values.length > 2290);
 });
@@ -44,7 +44,7 @@ test("real data: HH-RLHF harmless-base test reads to 2,312 lines", async (t) => 
 test("real data: AlpacaEval, 805 instructions of about 43 judged candidates", async (t) => {
   const file = realFile("alpaca-eval/candidates.jsonl.gz");
   if (file === undefined) return t.skip(skipMessage("alpaca-eval/candidates.jsonl.gz"));
-  const { values, dropped } = await collectRecords(readAlpacaEvalSets(file), file);
+  const { values, dropped } = await collectRecords(readAlpacaEvalSets(file, "drop"), file);
   assert.equal(values.length, 805);
   // 24 answers in the file are empty: dropped, leaving 34,609 - 24 candidates.
   assert.deepEqual(dropped, { "empty-response": 24 });

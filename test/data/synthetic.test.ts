@@ -174,7 +174,7 @@ test("writeSyntheticJsonl writes every pair as JSONL that the jsonl reader reads
   try {
     const file = join(dir, "out", "synthetic.jsonl");
     assert.equal(writeSyntheticJsonl(file, small, 8), 120);
-    const { values } = await collectRecords(readJsonlPairs(file), file);
+    const { values } = await collectRecords(readJsonlPairs(file, "error"), file);
     assert.deepEqual(values, generateSynthetic(small, 8).pairs);
   } finally {
     rmSync(dir, { recursive: true, force: true });

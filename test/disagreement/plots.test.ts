@@ -6,7 +6,7 @@ import { analyseDisagreement, type DisagreementMetrics } from "../../src/disagre
 import { compileCollectingWarnings, svgOf } from "../plots/compile.js";
 import { tinyEnsemble } from "./fixture.js";
 
-const { metrics } = analyseDisagreement(tinyEnsemble(), { examples: 2, seed: 3 });
+const { metrics } = analyseDisagreement(tinyEnsemble(), { examples: 2, seed: 3, resamples: 200 });
 
 /** Compiles with vega-lite, failing on any warning, and renders headless to SVG. */
 async function render(spec: TopLevelSpec): Promise<string> {
@@ -51,10 +51,11 @@ test("the plots carry the study's numbers", () => {
   const scores = plots["example-scores"].data.values;
   assert.equal(scores.length, 24);
   assert.deepEqual(scores[0], {
-    group: "p3 (disputed)",
+    group: "pair 1 (disputed)",
     value: 1,
     series: "chosen",
-    details: { Member: 0, "Raw reward (logits)": 5 },
+    offset: "0",
+    details: { "Pair id": "p3", "Raw reward (logits)": 5 },
   });
   const cells = plots["pearson-heatmap"].data.values;
   assert.equal(cells.length, 9);
@@ -80,7 +81,13 @@ test("the plots carry the study's numbers", () => {
   assert.deepEqual(accuracy.layer.at(-1).data.values, [
     { label: "mean of members", value: metrics.accuracy.mean },
     { label: "ensemble-mean reward", value: metrics.accuracy.ensemble },
+    { label: "chance", value: 0.5 },
   ]);
+  // Error bars: each member's 95% interval.
+  assert.deepEqual(
+    accuracy.data.values.map((bar: { lo: number; hi: number }) => [bar.lo, bar.hi]),
+    metrics.intervals.accuracyPerMember.map((i) => [i.lo, i.hi]),
+  );
 });
 
 test("plots survive a JSON round trip that turns undefined statistics into null", async () => {
@@ -89,7 +96,7 @@ test("plots survive a JSON round trip that turns undefined statistics into null"
   constant.chosen[2].fill(1);
   constant.rejected[2].fill(1);
   const reloaded = JSON.parse(
-    JSON.stringify(analyseDisagreement(constant, { examples: 1, seed: 1 }).metrics),
+    JSON.stringify(analyseDisagreement(constant, { examples: 1, seed: 1, resamples: 200 }).metrics),
   ) as DisagreementMetrics;
   assert.equal(reloaded.correlation.pearson.matrix[0][2], null);
   const heatmap = disagreementPlots(reloaded)["pearson-heatmap"];

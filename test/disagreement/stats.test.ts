@@ -25,18 +25,18 @@ const root3 = Math.sqrt(3);
 // Sample stds of the margins per pair: p1 [2,1,3] → 1, p2 [1,-1,1] → 2/√3, p3 [2,2,-2] → 4/√3, p4 [-1,0,-2] → 1, p5 [3,1,1] → 2/√3.
 const marginStds = [1, 2 / root3, 4 / root3, 1, 2 / root3];
 
-const { metrics, rows } = analyseDisagreement(tinyEnsemble(), { examples: 1, seed: 7 });
+const { metrics, rows } = analyseDisagreement(tinyEnsemble(), { examples: 1, seed: 7, resamples: 200 });
 
 test("counts and member accuracies on the tiny ensemble", () => {
   assert.equal(metrics.members, 3);
   assert.equal(metrics.pairs, 5);
   assert.equal(metrics.prompts, 3);
   assert.equal(metrics.accuracy.basis, "raw");
-  // Positive margins: m0 4 of 5, m1 3 of 5 (its zero on p4 is wrong), m2 3 of 5.
-  assert.deepEqual(metrics.accuracy.perMember, [0.8, 0.6, 0.6]);
-  close(metrics.accuracy.mean, 2 / 3);
-  // Deviations 2/15, −1/15, −1/15: s² = (6/225) / 2 = 1/75.
-  close(metrics.accuracy.std, Math.sqrt(1 / 75));
+  // Positive margins: m0 4 of 5, m1 3 of 5 and its zero on p4 a tie counting ½ (3.5 of 5), m2 3 of 5.
+  assert.deepEqual(metrics.accuracy.perMember, [0.8, 0.7, 0.6]);
+  close(metrics.accuracy.mean, 0.7);
+  // Deviations 0.1, 0, −0.1: s² = 0.02 / 2 = 0.01.
+  close(metrics.accuracy.std, 0.1);
   assert.equal(metrics.accuracy.min, 0.6);
   assert.equal(metrics.accuracy.max, 0.8);
   // Mean margins [2, 1/3, 2/3, −1, 5/3]: all but p4 positive.
@@ -167,11 +167,11 @@ test("examples: the most disputed pair with raw and centred scores, then a seede
   assert.equal(random.kind, "random");
   assert.notEqual(random.pairId, "p3");
   assert.deepEqual(
-    analyseDisagreement(tinyEnsemble(), { examples: 1, seed: 7 }).metrics.examples,
+    analyseDisagreement(tinyEnsemble(), { examples: 1, seed: 7, resamples: 200 }).metrics.examples,
     metrics.examples,
   );
   // Prompt A is centred over four responses: m0 raw [3, 1, 2, 1] − 7/4, m1 [2, 1, 0, 1] − 1, m2 [5, 2, 3, 2] − 3.
-  const { metrics: all } = analyseDisagreement(tinyEnsemble(), { examples: 5, seed: 7 });
+  const { metrics: all } = analyseDisagreement(tinyEnsemble(), { examples: 5, seed: 7, resamples: 200 });
   const p1 = all.examples.find((example) => example.pairId === "p1");
   assert.deepEqual(p1?.centred.chosen, [5 / 4, 1, 2]);
   assert.deepEqual(p1?.centred.rejected, [-3 / 4, 0, -1]);
@@ -251,17 +251,20 @@ test("input errors: one member is a user error, a NaN or a ragged array is a bug
     () =>
       analyseDisagreement(
         { ...scores, chosen: scores.chosen.slice(0, 1), rejected: scores.rejected.slice(0, 1) },
-        { examples: 1, seed: 1 },
+        { examples: 1, seed: 1, resamples: 200 },
       ),
     (error: unknown) => error instanceof UserError && /rewardModel\.members/.test(error.message),
   );
   const withNaN = tinyEnsemble();
   withNaN.rejected[2][3] = Number.NaN;
   assert.throws(
-    () => analyseDisagreement(withNaN, { examples: 1, seed: 1 }),
+    () => analyseDisagreement(withNaN, { examples: 1, seed: 1, resamples: 200 }),
     /member 2 .*rejected.* pair p4/,
   );
   const ragged = tinyEnsemble();
   ragged.chosen[1] = ragged.chosen[1].subarray(0, 4);
-  assert.throws(() => analyseDisagreement(ragged, { examples: 1, seed: 1 }), /chosen\[1\] has 4 scores/);
+  assert.throws(
+    () => analyseDisagreement(ragged, { examples: 1, seed: 1, resamples: 200 }),
+    /chosen\[1\] has 4 scores/,
+  );
 });

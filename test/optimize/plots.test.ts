@@ -38,6 +38,7 @@ function smallStudy() {
     repeats: 1,
     uncertaintyPenalty: 1,
     varianceFloor: 1e-6,
+    priorVariance: 0,
   };
   return runOptimization([input], config, methods);
 }
@@ -50,6 +51,7 @@ test("optimizePlots builds valid, titled vega-lite specs that render", async () 
     "improvement-vs-beta",
     "improvement-vs-kl",
     "proxy-vs-true",
+    "risk-difference-vs-kl",
     "risk-vs-kl",
   ]);
   for (const [name, spec] of Object.entries(plots)) {
@@ -77,7 +79,17 @@ test("the histogram shows the middle budget and the KL plots use a log axis", ()
     (v: { series: string; x: number }) => v.series === "standard" && v.x === 0.1,
   );
   const row = summary.methods.standard?.budgets[1];
-  assert.ok(Math.abs(band.hi - band.lo - 2 * (row?.stdImprovement ?? Number.NaN)) < 1e-15);
+  assert.deepEqual(
+    [band.lo, band.hi],
+    [row?.intervals.meanImprovement.lo, row?.intervals.meanImprovement.hi],
+  );
+  // biome-ignore lint/suspicious/noExplicitAny: specs are inspected as plain JSON.
+  const difference = plots["risk-difference-vs-kl"] as any;
+  const va = difference.data.values.find(
+    (v: { series: string; x: number }) => v.series === "variance-aware − standard" && v.x === 0.1,
+  );
+  const paired = summary.differences["variance-aware"]?.budgets[1].promptRisk;
+  assert.deepEqual([va.y, va.lo, va.hi], [paired?.estimate, paired?.lo, paired?.hi]);
   // biome-ignore lint/suspicious/noExplicitAny: specs are inspected as plain JSON.
   const risk = plots["risk-vs-kl"] as any;
   assert.equal(risk.layer.at(-1).encoding.y.axis.format, "%");

@@ -46,6 +46,7 @@ const config: OptimizeConfig = {
   repeats: 1,
   uncertaintyPenalty: 1,
   varianceFloor: 1e-6,
+  priorVariance: 0,
 };
 
 const rowsOf = (rows: TrialRow[], method: MethodName, form: TrialRow["form"]) =>

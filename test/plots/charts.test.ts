@@ -1,7 +1,15 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { TopLevelSpec } from "vega-lite";
-import { barChart, heatmap, histogram, lineChart, scatter, stripPlot } from "../../src/plots/charts.js";
+import {
+  barChart,
+  coincidingSeries,
+  heatmap,
+  histogram,
+  lineChart,
+  scatter,
+  stripPlot,
+} from "../../src/plots/charts.js";
 import { renderVegaLite, withPlotConfig } from "../../src/plots/render.js";
 import { compileCollectingWarnings } from "./compile.js";
 
@@ -148,7 +156,6 @@ const cases: { name: string; spec: TopLevelSpec; texts: string[]; width?: number
       axisTitle: "member",
     }),
     texts: ["Correlation", "mean 0.1", "−0.80", "member"],
-    width: 180,
   },
   {
     name: "barChart with reference lines",
@@ -211,11 +218,11 @@ const cases: { name: string; spec: TopLevelSpec; texts: string[]; width?: number
   },
 ];
 
-for (const { name, spec, texts, width } of cases) {
+for (const { name, spec, texts } of cases) {
   test(`${name}: a spec with inline data that compiles cleanly and renders its titles`, async () => {
     assert.deepEqual(compileWarnings(spec), []);
     const plain = json(spec);
-    assert.equal(plain.width, width ?? (name === "heatmap" ? 120 : 480), "heatmap cells are at most 60 px");
+    assert.equal(plain.width, 640, "one width for every plot, legend and axes included (autosize fit-x)");
     assert.doesNotMatch(JSON.stringify(plain), /"url"/);
     const { svg, png } = await renderVegaLite(spec);
     for (const text of texts) assert.ok(svg.includes(text), `${name}: SVG lacks "${text}"`);
@@ -506,4 +513,24 @@ test("scatter sizes points by rank only when sizes are given", () => {
   assert.equal(points.data.values[0].size, 0.5);
   const plain = json(scatter({ title: "t", data: [{ x: 1, y: 1, series: "a" }], xTitle: "x", yTitle: "y" }));
   assert.equal(plain.layer.at(-1).encoding.size, undefined);
+});
+
+test("a line lying on an earlier one is dashed and named in the subtitle", () => {
+  const data = [0.1, 1].flatMap((x) => [
+    { series: "a", x, y: x },
+    { series: "b", x, y: x + 1e-6 },
+    { series: "c", x, y: 2 * x + 1 },
+  ]);
+  const spec = json(lineChart({ title: "t", data, xTitle: "x", yTitle: "y" }));
+  assert.deepEqual(spec.title.subtitle, ["b lies on a (dashed)"]);
+  const dash = Object.fromEntries(
+    spec.data.values.map((v: { series: string; dash: number }) => [v.series, v.dash]),
+  );
+  assert.deepEqual(dash, { a: 0, b: 1, c: 0 });
+  assert.deepEqual(compileWarnings(lineChart({ title: "t", data, xTitle: "x", yTitle: "y" })), []);
+  assert.deepEqual(
+    coincidingSeries(data.filter((d) => d.series !== "b")).notes,
+    [],
+    "apart lines are not flagged",
+  );
 });

@@ -3,8 +3,9 @@ import { test } from "node:test";
 import { loadConfig } from "../../src/config/load.js";
 import { featurize } from "../../src/features/hashing.js";
 import { rowPoolOf } from "../../src/features/pool.js";
+import { pairAccuracy } from "../../src/reward-model/accuracy.js";
 import { initParams } from "../../src/reward-model/params.js";
-import { pairAccuracy, scoreMembers } from "../../src/reward-model/score.js";
+import { scoreMembers } from "../../src/reward-model/score.js";
 import { initBackend } from "../../src/runtime/backend.js";
 
 await initBackend("wasm");

@@ -7,6 +7,7 @@ import { loadConfig } from "../../src/config/load.js";
 import type { Config } from "../../src/config/schema.js";
 import { loadDataset } from "../../src/data/load.js";
 import { poolRow, type RowPool } from "../../src/features/pool.js";
+import { type TrainingData, trainingDataFromDataset } from "../../src/features/training-data.js";
 import { dataFingerprint, loadCheckpoint, saveCheckpoint } from "../../src/reward-model/checkpoint.js";
 import { memberSeeds } from "../../src/reward-model/ensemble.js";
 import {
@@ -15,7 +16,6 @@ import {
   TrainingDivergedError,
   trainGroup,
 } from "../../src/reward-model/train.js";
-import { type TrainingData, trainingDataFromDataset } from "../../src/reward-model/training-data.js";
 import { initBackend } from "../../src/runtime/backend.js";
 
 await initBackend("wasm");

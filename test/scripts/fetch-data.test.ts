@@ -124,15 +124,15 @@ describe("scripts/fetch-data.sh", { skip }, () => {
       readFileSync(helpful),
       readFileSync(join(FIXTURES, "hh-rlhf/helpful-base/test.jsonl.gz")),
     );
-    const pairs = await collectRecords(readHhRlhfPairs(helpful), helpful);
+    const pairs = await collectRecords(readHhRlhfPairs(helpful, "drop"), helpful);
     assert.equal(pairs.values.length, 2);
     assert.deepEqual(pairs.dropped, { "identical-chosen-rejected": 1 });
     assert.equal(pairs.values[1].chosen, "Rome.");
     const harmless = join(dest, "hh-rlhf/harmless-base-test.jsonl.gz");
-    assert.equal((await collectRecords(readHhRlhfPairs(harmless), harmless)).values.length, 2);
+    assert.equal((await collectRecords(readHhRlhfPairs(harmless, "drop"), harmless)).values.length, 2);
 
     const candidates = join(dest, "alpaca-eval/candidates.jsonl.gz");
-    const sets = (await collectRecords(readAlpacaEvalSets(candidates), candidates)).values;
+    const sets = (await collectRecords(readAlpacaEvalSets(candidates, "drop"), candidates)).values;
     // Instructions sorted, candidates sorted by generator; preference = alpaca_eval's preference − 1
     // (1.0000114788 → 0.000011, 1.75 → 0.75, 2 → 1, 1.25 → 0.25, 1.5 → 0.5, the legacy draw 0 → 0.5, null dropped).
     const rewards = sets.map((set) => [set.id, set.prompt, set.candidates.map((c) => [c.id, c.trueReward])]);
