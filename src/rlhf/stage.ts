@@ -492,6 +492,12 @@ async function runRlhf(
 ): Promise<RlhfSummary | undefined> {
   const dir = stageDir(ctx, "rlhf");
   const { config, logger } = ctx;
+  if (config.features.source !== "ngrams") {
+    // The policy's responses are sampled during PPO, so no embedding file can hold them beforehand.
+    throw new UserError(
+      "rlhf: features.source embeddings cannot score the policy's sampled responses: use features.source ngrams",
+    );
+  }
   const r = config.rlhf;
   const shared = await prepareTrials(ctx);
   const all = trialTasks(ctx, methods, shared.setup.members.length);

@@ -27,6 +27,18 @@ for (const [setting, key] of badValues) {
   });
 }
 
+test("optimize --policy generative on embeddings exits 2 naming features.source, writing nothing", () => {
+  const out = tempDir("rlhf-embeddings");
+  const result = align(
+    "optimize",
+    ...["--policy", "generative", "-c", tiny, "-o", out, "--set", "features.source=embeddings"],
+    ...["--set", "features.embeddings.path=e.npy", "--set", "features.embeddings.index=e.index.jsonl"],
+  );
+  assert.equal(result.status, 2, result.stderr);
+  assert.match(result.stderr, /features\.source/);
+  assert.ok(!existsSync(join(out, "rlhf")), "nothing written");
+});
+
 test("G = 1 is fine without a group baseline", () => {
   const out = tempDir("rlhf-g1");
   const result = align(
