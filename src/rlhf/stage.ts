@@ -14,6 +14,7 @@ import { type RunContext, writeShared } from "../run/folder.js";
 import { type Stage, stageDir } from "../run/stage.js";
 import { UserError } from "../runtime/errors.js";
 import { toCsv, writeFileAtomic, writeJsonAtomic } from "../runtime/files.js";
+import { createProgress } from "../runtime/progress.js";
 import { createRng, deriveSeed } from "../runtime/random.js";
 import { mean, sampleStd } from "../runtime/stats.js";
 import { enableAutograd } from "./autograd.js";
@@ -451,32 +452,42 @@ function trialTasks(ctx: RunContext, methods: readonly RlhfMethodName[], members
   });
 }
 
-/** Runs the pending trials on this thread and `plan.jobs − 1` workers (a trial is not split). */
+/**
+ * Runs the pending trials on this thread and `jobs − 1` workers (a trial is not split), with a progress
+ * bar over trials showing the last finished trial's KL and gold and proxy Δ.
+ */
 async function runTrials(ctx: RunContext, shared: TrialContext, tasks: TrialTask[], jobs: number) {
-  const log = (e: TrialEvent) =>
+  const progress = createProgress("rlhf", tasks.length, ctx.logger, { unit: "trials" });
+  const log = (e: TrialEvent) => {
+    progress.tick(1, { method: e.method, KL: e.kl, "gold Δ": e.gold, "proxy Δ": e.proxy });
     ctx.logger.info(
       `rlhf: ${e.method} trial ${e.trial} in ${e.seconds.toFixed(1)} s: KL ${e.kl.toFixed(2)}, ` +
         `gold Δ ${e.gold.toFixed(3)}, proxy Δ ${e.proxy.toFixed(3)}`,
     );
+  };
   const workers = Math.min(jobs, tasks.length) - 1;
-  if (workers <= 0) {
-    for (const task of tasks) runTrialTask(ctx, shared, task, log);
-    return;
-  }
-  const url = new URL("./worker-tasks.js", import.meta.url);
-  const pool = startWorkers<TrialJob, TrialTask, TrialEvent>(workers, url, ctx.backend);
   try {
-    const local = (task: TrialTask) => ({
-      *steps() {
-        runTrialTask(ctx, shared, task, log);
-        yield 1;
-      },
-      pieces: () => 1,
-      split: () => [],
-    });
-    await runScheduled(pool, { config: ctx.config, out: ctx.out, backend: ctx.backend }, tasks, local, log);
+    if (workers <= 0) {
+      for (const task of tasks) runTrialTask(ctx, shared, task, log);
+      return;
+    }
+    const url = new URL("./worker-tasks.js", import.meta.url);
+    const pool = startWorkers<TrialJob, TrialTask, TrialEvent>(workers, url, ctx.backend);
+    try {
+      const local = (task: TrialTask) => ({
+        *steps() {
+          runTrialTask(ctx, shared, task, log);
+          yield 1;
+        },
+        pieces: () => 1,
+        split: () => [],
+      });
+      await runScheduled(pool, { config: ctx.config, out: ctx.out, backend: ctx.backend }, tasks, local, log);
+    } finally {
+      await pool.close();
+    }
   } finally {
-    await pool.close();
+    progress.stop();
   }
 }
 
