@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { loadConfig } from "../config/load.js";
 import { startWorkers } from "../jobs/pool.js";
-import { runScheduled } from "../jobs/schedule.js";
+import { runScheduled, wholeTask } from "../jobs/schedule.js";
 import { parseInteger, shardItems } from "../jobs/shard.js";
 import { jobsOrCores } from "../jobs/threads.js";
 import type { BackendChoice } from "../runtime/backend.js";
@@ -42,14 +42,7 @@ export async function sweepCommand(options: SweepOptions): Promise<void> {
     const url = new URL("../sweep/worker-tasks.js", import.meta.url);
     const pool = startWorkers<SweepJob, SweepPoint, PointEvent>(workers, url, options.backend);
     try {
-      const local = (point: SweepPoint) => ({
-        async *steps() {
-          await runPoint(job, point, report);
-          yield 1;
-        },
-        pieces: () => 1,
-        split: () => [],
-      });
+      const local = (point: SweepPoint) => wholeTask<SweepPoint>(() => runPoint(job, point, report));
       await runScheduled(pool, job, mine, local, report);
     } finally {
       await pool.close();

@@ -20,6 +20,18 @@ export interface LocalRun<Task> {
   split(count: number): Task[];
 }
 
+/** A task this thread runs whole: one step, never split. */
+export function wholeTask<Task>(run: () => void | Promise<void>): LocalRun<Task> {
+  return {
+    async *steps() {
+      await run();
+      yield 1;
+    },
+    pieces: () => 1,
+    split: () => [],
+  };
+}
+
 /**
  * Runs the tasks with this thread and the pool's workers: this thread starts on the first task at
  * once; workers, as they become ready, take the other tasks, or a share of the one this thread runs.

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type RlhfMethodName, rlhfMethodNames } from "../config/schema.js";
 import { startWorkers } from "../jobs/pool.js";
-import { runScheduled } from "../jobs/schedule.js";
+import { runScheduled, wholeTask } from "../jobs/schedule.js";
 import { type JobPlan, shardItems } from "../jobs/shard.js";
 import { jobsOrCores } from "../jobs/threads.js";
 import { histogram, lineChart } from "../plots/charts.js";
@@ -474,14 +474,7 @@ async function runTrials(ctx: RunContext, shared: TrialContext, tasks: TrialTask
     const url = new URL("./worker-tasks.js", import.meta.url);
     const pool = startWorkers<TrialJob, TrialTask, TrialEvent>(workers, url, ctx.backend);
     try {
-      const local = (task: TrialTask) => ({
-        *steps() {
-          runTrialTask(ctx, shared, task, log);
-          yield 1;
-        },
-        pieces: () => 1,
-        split: () => [],
-      });
+      const local = (task: TrialTask) => wholeTask<TrialTask>(() => runTrialTask(ctx, shared, task, log));
       await runScheduled(pool, { config: ctx.config, out: ctx.out, backend: ctx.backend }, tasks, local, log);
     } finally {
       await pool.close();
