@@ -1,5 +1,5 @@
 import { SingleBar } from "cli-progress";
-import type { Logger } from "./logging.js";
+import type { Logger } from "pino";
 
 /** A stage's own figures beside its bar: loss, accuracy, reward, KL... Numbers print to 4 significant digits. */
 export type Figures = Record<string, number | string>;

@@ -1,7 +1,6 @@
 import type { TopLevelSpec } from "vega-lite";
 import { lineChart } from "../plots/charts.js";
-import type { Grid } from "./points.js";
-import type { PointResult } from "./run.js";
+import type { Grid, PointResult } from "./points.js";
 
 /** Vega-lite specs of a sweep: each claim's effect with its 95% interval across the grid, keyed by file name. */
 

@@ -4,6 +4,7 @@ import { parse as parseYaml } from "yaml";
 import { applyOverrides, resolveConfig } from "../config/load.js";
 import type { Config } from "../config/schema.js";
 import { UserError } from "../runtime/errors.js";
+import type { Interval } from "../stats/bootstrap.js";
 
 /** One `--grid key=v1,v2,...`: a config key and the values it takes (YAML scalars, as with --set). */
 export interface Grid {
@@ -81,4 +82,20 @@ export function sweepPoints(config: Config, grids: readonly Grid[], seeds: numbe
     }
   }
   return points;
+}
+
+/** One point's result: each claim's verdict and effect, and variance-aware − standard prompt risk per budget. */
+export interface PointResult {
+  index: number;
+  name: string;
+  settings: Record<string, unknown>;
+  claims: {
+    id: string;
+    verdict: string;
+    of: string | null;
+    estimate: number | null;
+    lo: number | null;
+    hi: number | null;
+  }[];
+  promptRiskDifference: ({ kl: number } & Interval)[];
 }

@@ -9,10 +9,9 @@ import { openRun } from "../run/folder.js";
 import type { BackendChoice } from "../runtime/backend.js";
 import { toCsv, writeFileAtomic, writeJsonAtomic } from "../runtime/files.js";
 import { textTable } from "../runtime/table.js";
-import type { Interval } from "../stats/bootstrap.js";
 import { runStudy, studyRequest } from "../study.js";
 import { sweepPlots } from "./plots.js";
-import type { Grid, SweepPoint } from "./points.js";
+import type { Grid, PointResult, SweepPoint } from "./points.js";
 
 const MARKER = "sweep-point.json";
 
@@ -48,22 +47,6 @@ export async function runSweepPoint(
     overrides: point.overrides,
   });
   return true;
-}
-
-/** One point's result: each claim's verdict and effect, and variance-aware − standard prompt risk per budget. */
-export interface PointResult {
-  index: number;
-  name: string;
-  settings: Record<string, unknown>;
-  claims: {
-    id: string;
-    verdict: string;
-    of: string | null;
-    estimate: number | null;
-    lo: number | null;
-    hi: number | null;
-  }[];
-  promptRiskDifference: ({ kl: number } & Interval)[];
 }
 
 /** The finished points' results, or the names of the points not finished yet. */
