@@ -2,7 +2,7 @@
 
 import type { SectionView } from "../run/stage.js";
 import { formatNumber, markdownTable, textTable } from "../runtime/table.js";
-import type { Interval } from "../stats/bootstrap.js";
+import { withInterval } from "../stats/format.js";
 import type { DisagreementMetrics } from "./stats.js";
 
 /** Rows of statistic, basis and value; the first row is the header. */
@@ -10,10 +10,6 @@ export function summaryRows(metrics: DisagreementMetrics): string[][] {
   const { accuracy, marginStd, correlation, rewardStd, uncertaintyVsError } = metrics;
   const pair = (summary: { mean: number; median: number }) =>
     `${formatNumber(summary.mean)} / ${formatNumber(summary.median)}`;
-  const withInterval = (value: number, interval: Interval | undefined) =>
-    interval === undefined
-      ? formatNumber(value)
-      : `${formatNumber(value)} [${formatNumber(interval.lo)}, ${formatNumber(interval.hi)}]`;
   const intervals = metrics.intervals;
   const rows: string[][] = [
     ["statistic", "basis", "value [95%]"],
