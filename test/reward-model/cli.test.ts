@@ -99,14 +99,15 @@ test("three shards run as three concurrent processes give the ensemble of one pr
 
 test("one shard alone leaves the stage open and names what is missing; train-rm without --shard finishes it", () => {
   const out = temp("partial");
-  assert.equal(run(["--out", out, "--shard", "1/2"]).status, 0);
+  const half = run(["--out", out, "--shard", "1/2"]);
+  assert.equal(half.status, 0, half.stderr);
   assert.deepEqual(trainedMembers(join(out, "reward-models")), ["member-1", "member-3"]);
   const disagreement = spawnSync(process.execPath, [align, "disagreement", ...small, "--out", out], {
     cwd: repoRoot,
     encoding: "utf8",
     env: quietEnv(),
   });
-  assert.equal(disagreement.status, 2);
+  assert.equal(disagreement.status, 2, disagreement.stderr);
   assert.match(disagreement.stderr, /ensemble incomplete, missing member\(s\) 0, 2 of 4/);
   assert.equal(run(["--out", out]).status, 0);
   assertSameEnsemble(out, reference);
@@ -114,14 +115,16 @@ test("one shard alone leaves the stage open and names what is missing; train-rm 
 
 test("SLURM job arrays and Kubernetes Indexed Jobs choose the shard", () => {
   const slurm = temp("slurm");
-  assert.equal(run(["--out", slurm], { SLURM_ARRAY_TASK_ID: "2", SLURM_ARRAY_TASK_COUNT: "3" }).status, 0);
+  const array = run(["--out", slurm], { SLURM_ARRAY_TASK_ID: "2", SLURM_ARRAY_TASK_COUNT: "3" });
+  assert.equal(array.status, 0, array.stderr);
   assert.deepEqual(trainedMembers(join(slurm, "reward-models")), ["member-2"]);
   const k8s = temp("k8s");
   const unknown = run(["--out", k8s], { JOB_COMPLETION_INDEX: "0" });
-  assert.equal(unknown.status, 2);
+  assert.equal(unknown.status, 2, unknown.stderr);
   assert.match(unknown.stderr, /JOB_COMPLETION_INDEX is set .* --shard-count/);
   assert.ok(!existsSync(join(k8s, "reward-models")), "nothing written for a bad shard");
-  assert.equal(run(["--out", k8s, "--shard-count", "3"], { JOB_COMPLETION_INDEX: "0" }).status, 0);
+  const indexed = run(["--out", k8s, "--shard-count", "3"], { JOB_COMPLETION_INDEX: "0" });
+  assert.equal(indexed.status, 0, indexed.stderr);
   assert.deepEqual(trainedMembers(join(k8s, "reward-models")), ["member-0", "member-3"]);
 });
 
