@@ -187,12 +187,17 @@ function buildProgram(): Command {
     });
   data
     .command("texts")
-    .description("write every prompt and response of the config's data as JSONL, for scripts/embed.py")
+    .description(
+      "write every prompt and response of the config's data (and data.eval) as JSONL, for scripts/embed.py",
+    )
     .requiredOption("--out <file>", "JSONL file to write")
     .option("-c, --config <file>", `${configHelp}: its data section and seed`)
     .action(async (options: { out: string; config?: string }) => {
       const config = resolveOptionsConfig(options);
-      const texts = datasetTexts(await loadDataset(config.data, config.seed));
+      const sources = [await loadDataset(config.data, config.seed)];
+      if (config.data.eval !== undefined)
+        sources.push(await loadDataset(config.data.eval, config.seed, "data.eval"));
+      const texts = [...new Set(sources.flatMap(datasetTexts))];
       writeTextIndex(options.out, texts);
       console.log(`wrote ${texts.length} texts to ${options.out}`);
     });

@@ -14,7 +14,7 @@ import {
 } from "zod";
 import { UserError } from "../runtime/errors.js";
 import { dataDir, packagePath } from "../runtime/paths.js";
-import { type Config, configSchema } from "./schema.js";
+import { type Config, configSchema, type SourceConfig } from "./schema.js";
 
 /** Aliases a config may expand: enough for any hand-written config, far too few for a "billion laughs" bomb. */
 const maxAliasCount = 100;
@@ -156,6 +156,19 @@ function expandDataDir(path: string): string {
   return path.replaceAll("${ALIGN_DATA_DIR}", dataDir());
 }
 
+/** Resolves a data source's path (`key` names it) against `baseDir`, expanding `${ALIGN_DATA_DIR}`. */
+function resolveDataPath(data: SourceConfig, key: string, source: string, baseDir: string): void {
+  if (data.path === undefined) return;
+  const usesDataDir = data.path.includes("${ALIGN_DATA_DIR}");
+  data.path = resolve(baseDir, expandDataDir(data.path));
+  if (usesDataDir && !existsSync(data.path)) {
+    throw new UserError(
+      `${source}: ${key}.path ${data.path} not found: set ALIGN_DATA_DIR to the folder holding the real data ` +
+        `(now ${dataDir()}), or download it there with \`bash scripts/fetch-data.sh "$ALIGN_DATA_DIR"\``,
+    );
+  }
+}
+
 /**
  * Validates a raw config object; `source` names it in error messages, and errors on keys that an
  * override (`--set key=value`, as given) set name that override instead.
@@ -175,16 +188,8 @@ export function resolveConfig(
     throw new UserError(describeIssues(parsed.error, raw, source, blame));
   }
   const config = parsed.data;
-  if (config.data.path !== undefined) {
-    const usesDataDir = config.data.path.includes("${ALIGN_DATA_DIR}");
-    config.data.path = resolve(baseDir, expandDataDir(config.data.path));
-    if (usesDataDir && !existsSync(config.data.path)) {
-      throw new UserError(
-        `${source}: data.path ${config.data.path} not found: set ALIGN_DATA_DIR to the folder holding the real data ` +
-          `(now ${dataDir()}), or download it there with \`bash scripts/fetch-data.sh "$ALIGN_DATA_DIR"\``,
-      );
-    }
-  }
+  resolveDataPath(config.data, "data", source, baseDir);
+  if (config.data.eval !== undefined) resolveDataPath(config.data.eval, "data.eval", source, baseDir);
   const { embeddings } = config.features;
   if (embeddings.path !== undefined) embeddings.path = resolve(baseDir, expandDataDir(embeddings.path));
   if (embeddings.index !== undefined) embeddings.index = resolve(baseDir, expandDataDir(embeddings.index));

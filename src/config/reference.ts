@@ -50,7 +50,18 @@ function typeName(schema: z.ZodTypeAny): string {
   if (inner instanceof z.ZodBoolean) return "boolean";
   if (inner instanceof z.ZodEnum) return (inner.options as string[]).map((o) => `\`${o}\``).join(" \\| ");
   if (inner instanceof z.ZodArray) return `list of ${typeName(inner._def.type)}`;
+  if (inner instanceof z.ZodUnion) return (inner.options as z.ZodTypeAny[]).map(optionName).join(" or ");
   return "section";
+}
+
+/** One alternative of a union: a type, or an object's keys with their types (`{include: list of string}`). */
+function optionName(schema: z.ZodTypeAny): string {
+  const { inner } = unwrap(schema);
+  if (!(inner instanceof z.ZodObject)) return typeName(inner);
+  const keys = Object.entries(inner.shape as Record<string, z.ZodTypeAny>).map(
+    ([key, child]) => `${key}: ${typeName(child)}`,
+  );
+  return `{${keys.join(", ")}}`;
 }
 
 export function configReference(): KeyDoc[] {

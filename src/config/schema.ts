@@ -84,7 +84,21 @@ const splitsSchema = z
     message: "train + validation + test must sum to 1",
   });
 
-const dataSchema = z
+const generatorsSchema = z
+  .union([
+    z.array(z.string().min(1)).min(1),
+    z.object({ include: z.array(z.string().min(1)).min(1) }).strict(),
+    z.object({ exclude: z.array(z.string().min(1)).min(1) }).strict(),
+  ])
+  .optional()
+  .describe(
+    "alpaca-eval: the generators (models) whose answers are read: a list or `{include: [...]}` keeps only " +
+      "those, `{exclude: [...]}` keeps all others; each name must be a generator of the file. A set left " +
+      "with fewer than two answers is dropped (too-few-candidates). Default: every generator.",
+  );
+
+/** The keys of a data source, shared by `data` and `data.eval`. */
+const sourceFields = z
   .object({
     source: z
       .enum(["synthetic", "jsonl", "hh-rlhf", "csv", "alpaca-eval"])
@@ -97,6 +111,7 @@ const dataSchema = z
       .describe("Data file (.jsonl, .jsonl.gz, .csv). `${ALIGN_DATA_DIR}` expands to the real-data folder."),
     maxPairs: int(1).optional().describe("Read at most this many pairs (file order)."),
     maxPrompts: int(1).optional().describe("Read at most this many candidate sets (alpaca-eval)."),
+    generators: generatorsSchema,
     onEmptyResponse: z
       .enum(["keep", "drop", "error"])
       .default("keep")
@@ -119,11 +134,39 @@ const dataSchema = z
       .describe("Split of prompts, deterministic from the seed and the prompt."),
     synthetic: syntheticSchema.default({}).describe("The embedded synthetic dataset."),
   })
-  .strict()
-  .refine((d) => d.source === "synthetic" || d.path !== undefined, {
-    message: "data.path is required unless data.source is synthetic",
-    path: ["path"],
-  });
+  .strict();
+
+function checkedSource<T extends z.ZodTypeAny>(schema: T) {
+  return schema
+    .refine((d) => d.source === "synthetic" || d.path !== undefined, {
+      message: "a path is required unless source is synthetic",
+      path: ["path"],
+    })
+    .refine((d) => d.generators === undefined || d.source === "alpaca-eval", {
+      message: "only alpaca-eval files name generators (source alpaca-eval)",
+      path: ["generators"],
+    });
+}
+
+const evalSchema = checkedSource(
+  sourceFields.extend({
+    splits: splitsSchema
+      .default({ train: 0, validation: 0, test: 1 })
+      .describe(
+        "Split of the evaluation source's prompts; only its test split is used. Default: all of it (test 1), " +
+          "less the prompts of the training source's train and validation splits.",
+      ),
+  }),
+).describe(
+  "Evaluation source, with the same keys as `data` (but `eval`): when set, the disagreement and optimize " +
+    "stages use its test split (by default the whole source) while reward models train and validate on " +
+    "`data`'s train and validation splits (their test accuracy stays on `data`'s test split). A prompt of " +
+    "`data`'s train or validation split is dropped from it (counted as prompt-in-training), so no prompt the " +
+    "reward models saw is evaluated on: e.g. the same AlpacaEval file with other generators gives the held-out " +
+    "instructions answered by generators the reward models never saw. The rlhf stage uses neither.",
+);
+
+const dataSchema = checkedSource(sourceFields.extend({ eval: evalSchema.optional() }));
 
 const featuresSchema = z
   .object({
@@ -477,6 +520,8 @@ export const configSchema = z
 
 export type Config = z.infer<typeof configSchema>;
 export type DataConfig = Config["data"];
+/** A data source's keys: `data` or `data.eval`. */
+export type SourceConfig = Omit<DataConfig, "eval">;
 export type FeaturesConfig = Config["features"];
 export type RewardModelConfig = Config["rewardModel"];
 export type OptimizeConfig = Config["optimize"];

@@ -76,7 +76,7 @@ export function disagreementSection(d: DisagreementMetrics, view: SectionView): 
   const [header, ...rows] = summaryRows(d);
   return [
     "## Disagreement between reward models (claim 1)",
-    `${d.members} members on ${d.pairs} held-out pairs (${d.prompts} prompts). Margins are the same on raw and ` +
+    `${d.members} members on ${d.pairs} held-out pairs (${d.prompts} prompts)${d.source ? ` of ${d.source}` : ""}. Margins are the same on raw and ` +
       "per-prompt-centred rewards; correlations use centred rewards, since Bradley-Terry rewards are defined only up to a shift.",
     markdownTable(header, rows),
     `Regenerate (from the run folder): \`${view.regenerate}\``,

@@ -16,7 +16,7 @@ async function runDisagreement(ctx: RunContext, dataset: Dataset): Promise<Disag
   const members = loadEnsemble(stageDir(ctx, "reward-models"), config);
   const pairs = dataset.pairs.test;
   const scores = scorePairs(members, pairs, config.features);
-  const { metrics, rows } = analyseDisagreement(
+  const { metrics: measured, rows } = analyseDisagreement(
     {
       pairIds: pairs.map((p) => p.id),
       promptKeys: pairs.map((p) => p.prompt),
@@ -29,6 +29,7 @@ async function runDisagreement(ctx: RunContext, dataset: Dataset): Promise<Disag
       resamples: config.report.bootstrapResamples,
     },
   );
+  const metrics = { source: dataset.source, ...measured };
   const dir = stageDir(ctx, "disagreement");
   writeJsonAtomic(join(dir, "metrics.json"), metrics);
   const header = Object.keys(rows[0] ?? {});
@@ -52,8 +53,8 @@ export const disagreementStage: Stage<DisagreementMetrics> = {
   description: "measure how much the ensemble's reward models disagree on held-out pairs",
   summaryFile: "metrics.json",
   needs: ["train-rm"],
-  check: (request) => request.dataset(),
-  run: async (ctx, request) => runDisagreement(ctx, await request.dataset()),
+  check: (request) => request.evaluation(),
+  run: async (ctx, request) => runDisagreement(ctx, await request.evaluation()),
   table: summaryTable,
   section: disagreementSection,
 };

@@ -70,6 +70,8 @@ export interface ExamplePair {
 }
 
 export interface DisagreementMetrics {
+  /** The data the pairs come from, in words (set by the stage; absent in older runs). */
+  source?: string;
   members: number;
   pairs: number;
   /** Distinct prompt keys. */

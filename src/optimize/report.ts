@@ -90,6 +90,7 @@ export function optimizeSection(o: OptimizeSummary, view: SectionView): string {
   const [comparisonHeader, ...comparison] = comparisonRows(o);
   return [
     "## Policy optimisation: standard versus variance-aware (claims 2 and 3)",
+    o.source === undefined ? "" : `Policies over ${o.prompts} held-out candidate sets of ${o.source}.`,
     "Δ is the improvement of the policy over the reference policy under the true reward (true-reward units); " +
       "risk is the fraction of trials with Δ < 0, prompt risk the mean fraction of prompts whose own Δ is negative; " +
       "CVaR10 the mean of the worst 10% of per-prompt Δ; proxy Δ the same improvement measured by the reward estimate " +

@@ -105,6 +105,9 @@ export interface MethodDifference {
 }
 
 export interface OptimizeSummary {
+  /** The candidate sets' data and how many were optimised over (set by the stage; absent in older runs). */
+  source?: string;
+  prompts?: number;
   methods: Partial<Record<MethodName, MethodSummary>>;
   /** Every method but standard, minus standard; the paired test behind variance-aware-lowers-risk. */
   differences: Partial<Record<MethodName, MethodDifference>>;

@@ -7,7 +7,7 @@ import { loadEnsemble } from "../reward-model/ensemble.js";
 import { scoreCandidateSets } from "../reward-model/score.js";
 import { trainEnsemble } from "../reward-model/stage.js";
 import type { RunContext } from "../run/folder.js";
-import { type Stage, stageDir } from "../run/stage.js";
+import { type Stage, type StageRequest, stageDir } from "../run/stage.js";
 import { recoverCommit, writeAllOrNothing } from "../runtime/commit.js";
 import { UserError } from "../runtime/errors.js";
 import { toCsv, writeFileAtomic, writeJsonAtomic } from "../runtime/files.js";
@@ -55,7 +55,7 @@ function readPrevious(dir: string): OptimizeResult | undefined {
  */
 async function runOptimize(
   ctx: RunContext,
-  dataset: Dataset,
+  request: StageRequest,
   requested: readonly MethodName[],
 ): Promise<OptimizeSummary> {
   const { config, logger } = ctx;
@@ -72,13 +72,14 @@ async function runOptimize(
   // it is recomputed beside a new method (deterministic, so with the same numbers).
   if (!methods.includes("standard") && (done.has("standard") || requested.includes("standard")))
     methods.unshift("standard");
-  const sets = evaluableSets(dataset).slice(0, config.optimize.maxPrompts);
+  const evaluation = await request.evaluation();
+  const sets = evaluableSets(evaluation).slice(0, config.optimize.maxPrompts);
   const inputs: OptimizeInput[] = [];
   for (let repeat = 0; repeat < config.optimize.repeats; repeat++) {
     const ensembleDir = repeatEnsembleDir(ctx, repeat);
     if (repeat > 0) {
       logger.info(`optimize: training the ensemble of repeat ${repeat}`);
-      trainEnsemble(ctx, dataset, ensembleDir, repeat);
+      trainEnsemble(ctx, await request.dataset(), ensembleDir, repeat);
     }
     const scores = scoreCandidateSets(loadEnsemble(ensembleDir, config), sets, config.features);
     inputs.push({
@@ -94,6 +95,8 @@ async function runOptimize(
   const keep = (row: TrialRow) => !methods.includes(row.method);
   const merged: OptimizeResult = {
     summary: {
+      source: evaluation.source,
+      prompts: sets.length,
       methods: { ...previous?.summary.methods, ...fresh.summary.methods },
       differences: { ...previous?.summary.differences, ...fresh.summary.differences },
       intervals: fresh.summary.intervals,
@@ -153,11 +156,10 @@ export const optimizeStage: Stage<OptimizeSummary> = {
   description: "optimise policies against the ensemble and evaluate them under the true reward",
   summaryFile: "summary.json",
   needs: ["train-rm"],
-  check: (request) => request.dataset(),
+  check: (request) => request.evaluation(),
   regenerateFlags: `--methods ${methodNames.join(",")}`,
   incremental: true,
-  run: async (ctx, request) =>
-    runOptimize(ctx, await request.dataset(), request.methods ?? ctx.config.optimize.methods),
+  run: async (ctx, request) => runOptimize(ctx, request, request.methods ?? ctx.config.optimize.methods),
   table: optimizeTable,
   section: optimizeSection,
 };

@@ -59,10 +59,12 @@ export function claimSettings(files: RunFiles, claim: Claim): string {
     return `${study}; generative policy: world of ${section(r, "world").prompts} prompts, ${rm.members} members, ${r.iterations} PPO iterations, estimate ${r.estimate}`;
   }
   const data = section(config, "data");
-  const where = typeof data.path === "string" ? ` (${basename(data.path)})` : "";
+  const named = (d: Record<string, unknown>) =>
+    `${String(d.source ?? "synthetic")}${typeof d.path === "string" ? ` (${basename(d.path)})` : ""}`;
+  const evaluation = section(data, "eval");
   const parts = [
     study,
-    `data ${String(data.source)}${where}`,
+    `data ${named(data)}${data.eval === undefined ? "" : `, evaluated on data.eval ${named(evaluation)}`}`,
     `${rm.members} members`,
     `bootstrap ${rm.bootstrap ? "on" : "off"}`,
   ];

@@ -1,9 +1,12 @@
 import type { StageName } from "../config/schema.js";
+import { disagreementStage } from "../disagreement/stage.js";
+import { optimizeStage } from "../optimize/stage.js";
 import { pipeline, stageNamed } from "../pipeline.js";
+import { trainRmStage } from "../reward-model/stage.js";
 import { markdownTable } from "../runtime/table.js";
 import { bannerMarkdown, claimSettings, verdictBadge, verdictOf } from "./banner.js";
 import { type Claim, intervalPhrase, verdictTally } from "./claims.js";
-import type { RunFiles } from "./run-files.js";
+import { type RunFiles, summaryOf } from "./run-files.js";
 
 /**
  * The command that regenerates a stage's numbers from the run folder's own resolved config, run from
@@ -54,6 +57,34 @@ function claimsSection(files: RunFiles, claims: Claim[]): string {
   ].join("\n\n");
 }
 
+/**
+ * Where the data came from: the training source of the reward models and the evaluation source of
+ * the disagreement and optimize stages (the same file's test split unless data.eval is set), with sizes.
+ */
+function dataLines(files: RunFiles): string[] {
+  const rm = summaryOf(files, trainRmStage);
+  const disagreement = summaryOf(files, disagreementStage);
+  const optimize = summaryOf(files, optimizeStage);
+  const lines: string[] = [];
+  if (rm?.source !== undefined) {
+    const { train, validation, test } = rm.pairs;
+    lines.push(
+      `- training data (reward models): ${rm.source}; pairs: train ${train}, validation ${validation}, test ${test}`,
+    );
+  }
+  const evaluation = disagreement?.source ?? optimize?.source;
+  if (evaluation !== undefined) {
+    const sizes = [
+      disagreement?.source === undefined ? "" : `${disagreement.pairs} pairs for disagreement`,
+      optimize?.source === undefined ? "" : `${optimize.prompts} candidate sets for optimisation`,
+    ].filter(Boolean);
+    const hasEval = typeof (files.config.data as Record<string, unknown> | undefined)?.eval === "object";
+    const which = hasEval ? "data.eval" : "the test split of the training data";
+    lines.push(`- evaluation data (${which}): ${evaluation}; used: ${sizes.join(", ")}`);
+  }
+  return lines;
+}
+
 function runSection(files: RunFiles): string {
   const { run } = files;
   const versions = Object.entries(run.versions ?? {}).map(([name, v]) => `${name} ${v}`);
@@ -64,6 +95,7 @@ function runSection(files: RunFiles): string {
       `- name: ${run.name ?? "?"}; seed: ${run.seed ?? "?"}; backend: ${run.backend ?? "?"}`,
       `- versions: ${versions.join(", ")}`,
       `- git commit: ${run.gitCommit ?? "unknown"}`,
+      ...dataLines(files),
     ].join("\n"),
     stages.length > 0 ? markdownTable(["stage", "time"], stages) : "",
     "<details><summary>Resolved config</summary>\n\n```yaml\n" +

@@ -24,6 +24,8 @@ export interface MemberMetrics {
   /** The data it was trained and evaluated on, so members gathered from several machines can be checked. */
   pairs: Record<Split, number>;
   dropped: Record<string, number>;
+  /** The training source, in words (absent in members trained before it was recorded). */
+  source?: string;
 }
 
 /** Per-member seeds derived from the run seed, the member index and (for repeated studies) the repeat. */
@@ -98,8 +100,10 @@ export interface EnsembleSummary {
   featureDimension: number;
   pairs: Record<Split, number>;
   dropped: Record<string, number>;
+  /** The training source, in words. */
+  source?: string;
   testAccuracy: { mean: number; std: number; min: number; max: number };
-  members: Omit<MemberMetrics, "pairs" | "dropped">[];
+  members: Omit<MemberMetrics, "pairs" | "dropped" | "source">[];
 }
 
 /**
@@ -139,13 +143,14 @@ export function summarizeEnsemble(
     featureDimension: loadWeights(memberDir(ensembleDir, 0)).params.inputDim,
     pairs: metrics[0].pairs,
     dropped: metrics[0].dropped,
+    source: metrics[0].source,
     testAccuracy: {
       mean: mean(accuracies),
       std: sampleStd(accuracies),
       min: Math.min(...accuracies),
       max: Math.max(...accuracies),
     },
-    members: metrics.map(({ pairs, dropped, ...member }) => member),
+    members: metrics.map(({ pairs, dropped, source, ...member }) => member),
   };
   writeJsonAtomic(join(ensembleDir, "summary.json"), summary);
   return summary;

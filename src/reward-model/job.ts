@@ -74,6 +74,7 @@ function finishMembers(job: TrainingJob, states: MemberState[], emit: (event: Tr
       finalValidationAccuracy: last.validationAccuracy,
       pairs: splitSizes(job.data),
       dropped: job.data.dropped,
+      source: job.data.source,
     };
     writeMember(job.ensembleDir, state.params, state.history, metrics, job.features);
     emit({ type: "member", metrics });

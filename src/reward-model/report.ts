@@ -16,7 +16,7 @@ const MEMBER_HEADER = ["member", "test accuracy", "final train loss", "seeds"];
 function overview(rm: EnsembleSummary): string {
   const dropped = Object.entries(rm.dropped).map(([why, n]) => `${n} ${why}`);
   return (
-    `${rm.members.length} ${rm.head} heads trained on ${rm.pairs.train} pairs (validation ${rm.pairs.validation}, ` +
+    `${rm.members.length} ${rm.head} heads trained on ${rm.pairs.train} pairs${rm.source ? ` of ${rm.source}` : ""} (validation ${rm.pairs.validation}, ` +
     `test ${rm.pairs.test})${dropped.length > 0 ? `; dropped while reading: ${dropped.join(", ")}` : ""}. ` +
     `Test accuracy ${f(rm.testAccuracy.mean)} ± ${f(rm.testAccuracy.std)} (min ${f(rm.testAccuracy.min)}, max ${f(rm.testAccuracy.max)}).`
   );

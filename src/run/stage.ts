@@ -1,6 +1,7 @@
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Config, MethodName, RlhfMethodName, StageName } from "../config/schema.js";
+import { heldOutFrom } from "../data/evaluation.js";
 import { loadDataset } from "../data/load.js";
 import type { Dataset } from "../data/types.js";
 import { loadTrainingData, type TrainingData } from "../features/training-data.js";
@@ -10,8 +11,13 @@ import { type RunContext, readJson, writeShared } from "./folder.js";
 
 /** What a command asks of a stage beyond the config. */
 export interface StageRequest {
-  /** The run's dataset, loaded once however many stages need it. */
+  /** The training source (data), loaded once however many stages need it: what reward models train on. */
   dataset: () => Promise<Dataset>;
+  /**
+   * What the disagreement and optimize stages evaluate on, loaded once: the test split of the training
+   * source, or with data.eval the evaluation source's, less the prompts reward models trained on.
+   */
+  evaluation: () => Promise<Dataset>;
   /** The training pairs featurised (streamed from pair files), loaded once. */
   trainingData: () => Promise<TrainingData>;
   /** Threads and shard of the stage's job. */
@@ -23,7 +29,7 @@ export interface StageRequest {
 }
 
 /** Extra things a command asks of a stage: everything of a request but the data. */
-export type StageAsk = Omit<StageRequest, "dataset" | "trainingData">;
+export type StageAsk = Omit<StageRequest, "dataset" | "evaluation" | "trainingData">;
 
 /** Memoises a loader: it runs on first use, however many stages (and the run folder's check) ask. */
 function once<T>(load: () => Promise<T>): () => Promise<T> {
@@ -36,11 +42,15 @@ function once<T>(load: () => Promise<T>): () => Promise<T> {
 
 /** A request whose data is loaded once, on first use, however many stages ask for it. */
 export function stageRequest(config: Config, extra: StageAsk): StageRequest {
-  return {
-    ...extra,
-    dataset: once(() => loadDataset(config.data, config.seed)),
-    trainingData: once(() => loadTrainingData(config)),
-  };
+  const dataset = once(() => loadDataset(config.data, config.seed));
+  const { eval: evalSource } = config.data;
+  const evaluation =
+    evalSource === undefined
+      ? dataset
+      : once(async () =>
+          heldOutFrom(await dataset(), await loadDataset(evalSource, config.seed, "data.eval")),
+        );
+  return { ...extra, dataset, evaluation, trainingData: once(() => loadTrainingData(config)) };
 }
 
 /** Reads what the stages need (throwing on bad data) before anything is written into the run folder. */
