@@ -28,6 +28,8 @@ export const claimIds = [
 ] as const;
 export type ClaimId = (typeof claimIds)[number];
 
+type Split = "train" | "validation" | "test";
+
 export const stageNames = ["train-rm", "disagreement", "optimize", "simulate", "rlhf"] as const;
 export type StageName = (typeof stageNames)[number];
 
@@ -71,18 +73,40 @@ const csvSchema = z
   })
   .strict();
 
-const splitsSchema = z
-  .object({
-    train: probability().default(0.7).describe("Fraction of prompts used to train reward models."),
-    validation: probability().default(0.1).describe("Fraction of prompts for per-epoch validation accuracy."),
-    test: probability()
-      .default(0.2)
-      .describe("Fraction of prompts held out for evaluation and optimisation."),
-  })
-  .strict()
-  .refine((s) => Math.abs(s.train + s.validation + s.test - 1) < 1e-9, {
-    message: "train + validation + test must sum to 1",
-  });
+/** Split fractions with their defaults and help: `data`'s, or an evaluation source's (all test by default). */
+function splitsSchema(
+  defaults: { train: number; validation: number; test: number },
+  help: Record<Split, string>,
+) {
+  return z
+    .object({
+      train: probability().default(defaults.train).describe(help.train),
+      validation: probability().default(defaults.validation).describe(help.validation),
+      test: probability().default(defaults.test).describe(help.test),
+    })
+    .strict()
+    .refine((s) => Math.abs(s.train + s.validation + s.test - 1) < 1e-9, {
+      message: "train + validation + test must sum to 1",
+    });
+}
+
+const trainingSplits = splitsSchema(
+  { train: 0.7, validation: 0.1, test: 0.2 },
+  {
+    train: "Fraction of prompts used to train reward models.",
+    validation: "Fraction of prompts for per-epoch validation accuracy.",
+    test: "Fraction of prompts held out for evaluation and optimisation.",
+  },
+);
+
+const evaluationSplits = splitsSchema(
+  { train: 0, validation: 0, test: 1 },
+  {
+    train: "Fraction of prompts in the evaluation source's train split (unused: nothing trains on it).",
+    validation: "Fraction of prompts in its validation split (unused).",
+    test: "Fraction of prompts evaluated on (less those of data's train and validation splits).",
+  },
+);
 
 const generatorsSchema = z
   .union([
@@ -129,34 +153,36 @@ const sourceFields = z
       .default(0.1)
       .describe("alpaca-eval: minimum gap in judged preference between the two responses of a drawn pair."),
     csv: csvSchema.default({}).describe("csv: which columns hold the fields of a pair."),
-    splits: splitsSchema
+    splits: trainingSplits
       .default({})
       .describe("Split of prompts, deterministic from the seed and the prompt."),
     synthetic: syntheticSchema.default({}).describe("The embedded synthetic dataset."),
   })
   .strict();
 
-function checkedSource<T extends z.ZodTypeAny>(schema: T) {
+/** A source's checks across keys; `key` (data or data.eval) names them in messages. */
+function checkedSource<T extends z.ZodTypeAny>(schema: T, key: string) {
   return schema
     .refine((d) => d.source === "synthetic" || d.path !== undefined, {
-      message: "a path is required unless source is synthetic",
+      message: `${key}.path is required unless ${key}.source is synthetic`,
       path: ["path"],
     })
     .refine((d) => d.generators === undefined || d.source === "alpaca-eval", {
-      message: "only alpaca-eval files name generators (source alpaca-eval)",
+      message: `only alpaca-eval files name generators (${key}.source alpaca-eval)`,
       path: ["generators"],
     });
 }
 
 const evalSchema = checkedSource(
   sourceFields.extend({
-    splits: splitsSchema
-      .default({ train: 0, validation: 0, test: 1 })
+    splits: evaluationSplits
+      .default({})
       .describe(
         "Split of the evaluation source's prompts; only its test split is used. Default: all of it (test 1), " +
           "less the prompts of the training source's train and validation splits.",
       ),
   }),
+  "data.eval",
 ).describe(
   "Evaluation source, with the same keys as `data` (but `eval`): when set, the disagreement and optimize " +
     "stages use its test split (by default the whole source) while reward models train and validate on " +
@@ -166,7 +192,7 @@ const evalSchema = checkedSource(
     "instructions answered by generators the reward models never saw. The rlhf stage uses neither.",
 );
 
-const dataSchema = checkedSource(sourceFields.extend({ eval: evalSchema.optional() }));
+const dataSchema = checkedSource(sourceFields.extend({ eval: evalSchema.optional() }), "data");
 
 const featuresSchema = z
   .object({

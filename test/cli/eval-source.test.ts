@@ -98,7 +98,7 @@ const badStudies: [string, Record<string, unknown>, Record<string, unknown>, Reg
     "a data.eval file source without a path",
     {},
     { path: undefined, generators: undefined, source: "hh-rlhf" },
-    /data\.eval\.path: a path is required unless source is synthetic/,
+    /data\.eval\.path: data\.eval\.path is required unless data\.eval\.source is synthetic/,
   ],
 ];
 

@@ -2,6 +2,10 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { loadConfig } from "../../src/config/load.js";
+import { readAlpacaEvalSets } from "../../src/data/alpaca-eval.js";
+import { generatorsOf } from "../../src/data/generators.js";
+import { collectRecords } from "../../src/data/records.js";
 import { dataDir } from "../../src/runtime/paths.js";
 import { align, repoRoot, tempDir } from "./run-cli.js";
 
@@ -63,5 +67,49 @@ test("optimisation runs on the AlpacaEval candidate sets with the judge as true 
     const [budget] = summary.methods[method].budgets;
     assert.equal(budget.trials, 3);
     assert.ok(Number.isFinite(budget.meanImprovement) && budget.promptRisk >= 0 && budget.promptRisk <= 1);
+  }
+});
+
+test("paper-shift: reward models on the first alphabetical half of AlpacaEval's generators, policies on the other", async (t) => {
+  if (!existsSync(alpaca)) return t.skip(`real data not found at ${alpaca}: set ALIGN_DATA_DIR`);
+  const configPath = join(repoRoot, "configs/paper-shift.yaml");
+  const config = loadConfig(configPath);
+  const { values: sets } = await collectRecords(readAlpacaEvalSets(alpaca, "keep"), alpaca);
+  const all = generatorsOf(sets);
+  const half = all.slice(0, Math.floor(all.length / 2));
+  assert.deepEqual(
+    config.data.generators,
+    { include: half },
+    "the training half is the first half in code-point order",
+  );
+  assert.deepEqual(config.data.eval?.generators, { exclude: half });
+  const out = tempDir("paper-shift");
+  const small = [
+    "data.maxPrompts=120",
+    "data.eval.maxPrompts=120",
+    "rewardModel.members=3",
+    "rewardModel.epochs=2",
+    "optimize.budgets=[0.1]",
+  ];
+  const result = align(
+    "reproduce",
+    "--config",
+    configPath,
+    "--out",
+    out,
+    ...small.flatMap((s) => ["--set", s]),
+  );
+  assert.equal(result.status, 0, result.stderr);
+  const read = (path: string) => JSON.parse(readFileSync(join(out, path), "utf8"));
+  assert.match(read("reward-models/summary.json").source, /\(120 instructions, 21 of 43 generators/);
+  const optimize = read("optimize/summary.json");
+  assert.match(optimize.source, /\(120 instructions, 22 of 43 generators.*\); evaluated: \d+ candidate sets/);
+  const dropped = Number(/\((\d+) prompts of the training split dropped\)/.exec(optimize.source)?.[1]);
+  assert.equal(dropped + optimize.prompts, 120);
+  const rows = readFileSync(join(out, "disagreement/per-pair.csv"), "utf8").trim().split("\n").slice(1);
+  assert.ok(rows.length > 0);
+  for (const row of rows) {
+    const id = row.slice(0, row.indexOf(","));
+    for (const g of id.slice(id.indexOf(":") + 1).split(">")) assert.ok(!half.includes(g), id);
   }
 });

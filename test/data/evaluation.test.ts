@@ -135,3 +135,16 @@ test("data.eval.generators naming no generator of its file is an error naming th
   });
   await assert.rejects(evaluation(), userError(/^data\.eval\.generators: "g-model" is not a generator of /));
 });
+
+test("schema: data.eval's splits default to all test, data's stay 0.7/0.1/0.2; generators only for alpaca-eval", () => {
+  const { data } = configSchema.parse({ data: { eval: { source: "jsonl", path: "e.jsonl" } } });
+  assert.deepEqual(data.eval?.splits, { train: 0, validation: 0, test: 1 });
+  assert.deepEqual(data.splits, { train: 0.7, validation: 0.1, test: 0.2 });
+  assert.deepEqual(
+    configSchema.parse({ data: { eval: { splits: { test: 1 } } } }).data.eval?.splits.train,
+    0,
+  );
+  const parsed = configSchema.safeParse({ data: { source: "jsonl", path: "p", generators: ["a"] } });
+  assert.equal(parsed.success, false);
+  assert.deepEqual(parsed.error?.issues[0].path, ["data", "generators"]);
+});

@@ -49,6 +49,7 @@ test("reproduce.yml: tests on push and pull requests, then reproduces every conf
       ["configs/paper-theory.yaml", false],
       ["configs/paper-figure1.yaml", true],
       ["configs/paper-alignment.yaml", true],
+      ["configs/paper-shift.yaml", true],
     ],
   );
   assert.ok(
