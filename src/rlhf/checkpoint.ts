@@ -83,10 +83,19 @@ export function loadTrialState(path: string, fingerprint: TrialFingerprint): Tri
       throw new UserError(`${path}: its ${kind} arrays do not fit the policy (pass --force to start over)`);
     }
   }
-  const { ppo, ...gathered } = fields.state;
+  const { ppo, checkpoints, samples } = fields.state;
+  const { iteration, adam, rng, order, cursor } = ppo;
   return {
-    ...gathered,
-    ppo: { ...ppo, weights: arrays.weights, adam: { ...ppo.adam, m: arrays.m, v: arrays.v } },
+    ppo: {
+      iteration,
+      weights: arrays.weights,
+      adam: { ...adam, m: arrays.m, v: arrays.v },
+      rng,
+      order,
+      cursor,
+    },
+    checkpoints,
+    samples,
   };
 }
 

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { type AdamState, createAdam } from "./adam.js";
 import { createRng, deriveSeed, permutation, type Rng } from "../runtime/random.js";
+import { type AdamState, createAdam } from "./adam.js";
 
 /**
  * PPO for a policy that writes a response token by token, in the style of CleanRL's ppo.py: read it top to

@@ -174,7 +174,7 @@ function runTrial(
   baseline: Baseline,
   task: TrialTask,
   samples: Record<string, unknown>[],
-): { trajectory: Trajectory; params: GruParams } {
+): { trajectory: Trajectory; params: GruParams; resumedFrom: number | null } {
   const { spec, trial } = task;
   const { config } = ctx;
   const { world, members, stats, evaluation } = setup;
@@ -204,10 +204,7 @@ function runTrial(
     shapes: policy.variables.map((v) => v.shape),
   };
   const resumed = loadTrialState(statePath, fingerprint);
-  if (resumed !== undefined) {
-    samples.push(...resumed.samples);
-    ctx.logger.info(`rlhf: ${spec.method} trial ${trial} resumes from iteration ${resumed.ppo.iteration}`);
-  }
+  if (resumed !== undefined) samples.push(...resumed.samples);
   const checkpoints: Checkpoint[] = resumed?.checkpoints ?? [
     {
       iteration: 0,
@@ -262,6 +259,7 @@ function runTrial(
     return {
       trajectory: { method: spec.method, trial, member: spec.member, checkpoints },
       params: policy.params(),
+      resumedFrom: resumed?.ppo.iteration ?? null,
     };
   } finally {
     policy.dispose();
@@ -431,6 +429,8 @@ export interface TrialEvent {
   method: string;
   trial: number;
   seconds: number;
+  /** The iteration of the saved state it continued from (null: it ran from the start). */
+  resumedFrom: number | null;
   kl: number;
   gold: number;
   proxy: number;
@@ -460,7 +460,7 @@ export function runTrialTask(
 ): void {
   const started = Date.now();
   const own: Record<string, unknown>[] = [];
-  const { trajectory, params } = runTrial(ctx, shared.setup, shared.baseline, task, own);
+  const { trajectory, params, resumedFrom } = runTrial(ctx, shared.setup, shared.baseline, task, own);
   const dir = stageDir(ctx, "rlhf");
   savePolicy(trialPolicyDir(dir, task), params, shared.setup.world.vocabulary);
   writeJsonAtomic(trialPath(dir, task), { trajectory, samples: own });
@@ -470,6 +470,7 @@ export function runTrialTask(
     method: task.spec.method,
     trial: task.trial,
     seconds: (Date.now() - started) / 1000,
+    resumedFrom,
     kl: last.kl,
     gold: mean(last.delta),
     proxy: mean(last.proxyDelta),
@@ -501,8 +502,9 @@ async function runTrials(ctx: RunContext, shared: TrialContext, tasks: TrialTask
   const progress = createProgress("rlhf", tasks.length, ctx.logger, { unit: "trials" });
   const log = (e: TrialEvent) => {
     progress.tick(1, { method: e.method, KL: e.kl, "gold Δ": e.gold, "proxy Δ": e.proxy });
+    const resumed = e.resumedFrom === null ? "" : ` (resumed from iteration ${e.resumedFrom})`;
     ctx.logger.info(
-      `rlhf: ${e.method} trial ${e.trial} in ${e.seconds.toFixed(1)} s: KL ${e.kl.toFixed(2)}, ` +
+      `rlhf: ${e.method} trial ${e.trial} in ${e.seconds.toFixed(1)} s${resumed}: KL ${e.kl.toFixed(2)}, ` +
         `gold Δ ${e.gold.toFixed(3)}, proxy Δ ${e.proxy.toFixed(3)}`,
     );
   };
