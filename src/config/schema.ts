@@ -472,7 +472,9 @@ const rlhfSchema = z
       .describe("Advantage baseline: leave-one-out mean of the other G - 1 responses (rloo) or none."),
     checkpoints: int(1)
       .default(6)
-      .describe("Evaluations along each run (evenly spaced, the last at the end)."),
+      .describe(
+        "Evaluations along each run (evenly spaced, the last at the end); before the last, the trial's state is saved there, for a rerun to resume from.",
+      ),
     evalPrompts: int(1).default(40).describe("Held-out (test) prompts evaluated at each checkpoint."),
     evalSamples: int(1).default(8).describe("M: responses sampled per held-out prompt at each checkpoint."),
     budgets: z

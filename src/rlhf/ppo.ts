@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { createRng, deriveSeed, permutation, type Rng } from "../runtime/random.js";
+import { type AdamState, createAdam } from "./adam.js";
 
 /**
  * PPO for a policy that writes a response token by token, in the style of CleanRL's ppo.py: read it top to
@@ -54,6 +55,20 @@ export interface IterationStats {
   kl: number;
   /** Mean shaped return r̂ − β·w·Σ_t log(π/π0). */
   shaped: number;
+}
+
+/**
+ * Everything the loop's future depends on after `iteration` iterations: restoring it continues the run
+ * with the bytes of an uninterrupted one. Weights and moments are in the order of policy.variables.
+ */
+export interface PpoState {
+  iteration: number;
+  weights: Float32Array[];
+  adam: AdamState;
+  /** The generator's state, and the prompt cycle's current order and position in it. */
+  rng: number;
+  order: number[];
+  cursor: number;
 }
 
 export function packBatch(prompts: number[], responses: number[][]): TokenBatch {
@@ -168,8 +183,9 @@ function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): tf.NamedTe
 
 /**
  * Trains `policy` in place against `score`, regularised towards `reference`. Prompts are drawn in a fixed
- * shuffled cycle over `prompts`; onIteration runs after every iteration (for checkpoints and curves).
- * Needs enableAutograd() first.
+ * shuffled cycle over `prompts`; onIteration runs after every iteration (for checkpoints and curves), with
+ * the loop's state there (downloaded only when asked for). From `start`, the loop continues where that
+ * state was taken. Needs enableAutograd() first.
  */
 export function trainPpo(
   policy: Policy,
@@ -178,13 +194,19 @@ export function trainPpo(
   score: Scorer,
   config: PpoConfig,
   seed: number,
-  onIteration: (stats: IterationStats) => void = () => {},
+  onIteration: (stats: IterationStats, state: () => PpoState) => void = () => {},
+  start?: PpoState,
 ): void {
-  const rng = createRng(deriveSeed(seed, "ppo"));
-  const optimizer = tf.train.adam(config.learningRate);
-  let order = permutation(prompts.length, rng);
-  let cursor = 0;
-  for (let iteration = 1; iteration <= config.iterations; iteration++) {
+  const rng = createRng(start?.rng ?? deriveSeed(seed, "ppo"));
+  if (start !== undefined) {
+    policy.variables.forEach((v, i) => {
+      v.assign(tf.tensor(start.weights[i], v.shape));
+    });
+  }
+  const optimizer = createAdam(policy.variables, config.learningRate, start?.adam);
+  let order = start?.order ?? permutation(prompts.length, rng);
+  let cursor = start?.cursor ?? 0;
+  for (let iteration = (start?.iteration ?? 0) + 1; iteration <= config.iterations; iteration++) {
     // 1. Rollouts: G responses for each of P prompts, from the current policy.
     const chosen: number[] = [];
     for (let p = 0; p < config.promptsPerIteration; p++) {
@@ -227,12 +249,20 @@ export function trainPpo(
           const result = tf.variableGrads(loss, policy.variables);
           return { grads: clipByGlobalNorm(result.grads, config.maxGradNorm) };
         });
-        optimizer.applyGradients(Object.entries(grads).map(([name, tensor]) => ({ name, tensor })));
+        optimizer.apply(policy.variables.map((v) => grads[v.name]));
         tf.dispose(Object.values(grads));
       }
     }
     const mean = (v: ArrayLike<number>) => Array.from(v).reduce((a, b) => a + b, 0) / v.length;
-    onIteration({ iteration, reward: mean(reward), kl: mean(kl), shaped: mean(shaped) });
+    const state = (): PpoState => ({
+      iteration,
+      weights: policy.variables.map((v) => Float32Array.from(v.dataSync())),
+      adam: optimizer.state(),
+      rng: rng.state(),
+      order: [...order],
+      cursor,
+    });
+    onIteration({ iteration, reward: mean(reward), kl: mean(kl), shaped: mean(shaped) }, state);
   }
   optimizer.dispose();
 }

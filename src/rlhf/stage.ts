@@ -18,8 +18,9 @@ import { createProgress } from "../runtime/progress.js";
 import { createRng, deriveSeed } from "../runtime/random.js";
 import { mean, sampleStd } from "../runtime/stats.js";
 import { enableAutograd } from "./autograd.js";
+import { loadTrialState, removeTrialState, saveTrialState, type TrialFingerprint } from "./checkpoint.js";
 import { type GruParams, gruParameterCount, gruPolicy, loadPolicy, savePolicy } from "./gru.js";
-import { measureKl, type PpoConfig, packBatch, trainPpo } from "./ppo.js";
+import { type IterationStats, measureKl, type PpoConfig, type PpoState, packBatch, trainPpo } from "./ppo.js";
 import { rlhfSection, rlhfTable } from "./report.js";
 import {
   estimates,
@@ -37,7 +38,8 @@ import { generateWorld, goldReward, responseText, type World, worldDataset } fro
  * The generative-policy study (DESIGN.md, "Generative policy: RLHF at model scale"): the world, reward models
  * trained on its reference pairs, π0 by SFT, then PPO per method and trial, evaluated at checkpoints on
  * held-out prompts against the gold reward. Writes under <out>/rlhf/: reward-models/, sft/ (π0's weights and
- * metrics), trials/ (one finished trajectory each: a rerun skips them), curves.csv, summary.json,
+ * metrics), trials/ (one finished trajectory and final policy each: a rerun skips them; an unfinished
+ * trial's state at its last evaluation, from which a rerun continues), curves.csv, summary.json,
  * samples.jsonl and plots.
  */
 
@@ -161,15 +163,19 @@ function ppoConfig(ctx: RunContext): PpoConfig {
   };
 }
 
-/** One PPO run from π0, evaluated at its checkpoints; examples go to `samples`. */
+/**
+ * One PPO run from π0, evaluated at its checkpoints, where it also saves its state (but at the last,
+ * where it ends): from that state, a rerun continues where the killed run stopped. Examples go to
+ * `samples`; returns the trajectory and the final policy.
+ */
 function runTrial(
   ctx: RunContext,
   setup: Setup,
   baseline: Baseline,
-  spec: TrialSpec,
-  trial: number,
+  task: TrialTask,
   samples: Record<string, unknown>[],
-): Trajectory {
+): { trajectory: Trajectory; params: GruParams; resumedFrom: number | null } {
+  const { spec, trial } = task;
   const { config } = ctx;
   const { world, members, stats, evaluation } = setup;
   const r = config.rlhf;
@@ -187,7 +193,19 @@ function runTrial(
     );
   const baselineProxy = perPrompt(rewardsOf(baseline.prompts, baseline.responses).reward, r.evalSamples * 4);
   const baselineGold = perPrompt(baseline.gold, r.evalSamples * 4);
-  const checkpoints: Checkpoint[] = [
+  const seed = deriveSeed(config.seed, "rlhf", spec.method, trial);
+  const statePath = trialStatePath(stageDir(ctx, "rlhf"), task);
+  const fingerprint: TrialFingerprint = {
+    method: spec.method,
+    trial,
+    seed,
+    iterations: r.iterations,
+    backend: ctx.backend,
+    shapes: policy.variables.map((v) => v.shape),
+  };
+  const resumed = loadTrialState(statePath, fingerprint);
+  if (resumed !== undefined) samples.push(...resumed.samples);
+  const checkpoints: Checkpoint[] = resumed?.checkpoints ?? [
     {
       iteration: 0,
       kl: 0,
@@ -199,7 +217,6 @@ function runTrial(
     },
   ];
   const at = checkpointIterations(r.iterations, r.checkpoints);
-  const seed = deriveSeed(config.seed, "rlhf", spec.method, trial);
   const evaluate = (iteration: number) => {
     const prompts = evaluationPrompts(evaluation, r.evalSamples);
     const responses = policy.sample(prompts, createRng(deriveSeed(seed, "evaluate", iteration)));
@@ -231,15 +248,23 @@ function runTrial(
       });
     }
   };
+  const onIteration = (s: IterationStats, state: () => PpoState) => {
+    if (!at.has(s.iteration)) return;
+    evaluate(s.iteration);
+    if (s.iteration < r.iterations)
+      saveTrialState(statePath, { ppo: state(), checkpoints, samples }, fingerprint);
+  };
   try {
-    trainPpo(policy, reference, setup.train, rewardsOf, ppoConfig(ctx), seed, (s) => {
-      if (at.has(s.iteration)) evaluate(s.iteration);
-    });
+    trainPpo(policy, reference, setup.train, rewardsOf, ppoConfig(ctx), seed, onIteration, resumed?.ppo);
+    return {
+      trajectory: { method: spec.method, trial, member: spec.member, checkpoints },
+      params: policy.params(),
+      resumedFrom: resumed?.ppo.iteration ?? null,
+    };
   } finally {
     policy.dispose();
     reference.dispose();
   }
-  return { method: spec.method, trial, member: spec.member, checkpoints };
 }
 
 function curveRows(trajectories: readonly Trajectory[]): (string | number | null)[][] {
@@ -404,16 +429,29 @@ export interface TrialEvent {
   method: string;
   trial: number;
   seconds: number;
+  /** The iteration of the saved state it continued from (null: it ran from the start). */
+  resumedFrom: number | null;
   kl: number;
   gold: number;
   proxy: number;
 }
 
+/** The finished trial's trajectory and samples: its completion marker, written last. */
 function trialPath(dir: string, task: TrialTask): string {
   return join(dir, "trials", `${task.spec.method}-${task.trial}.json`);
 }
 
-/** Runs one trial and writes its trajectory and samples (its completion marker) under trials/. */
+/** The final policy of a finished trial (policy.json and policy.bin). */
+function trialPolicyDir(dir: string, task: TrialTask): string {
+  return join(dir, "trials", `${task.spec.method}-${task.trial}`);
+}
+
+/** The state of an unfinished trial at its last evaluation (removed once the trial is finished). */
+function trialStatePath(dir: string, task: TrialTask): string {
+  return join(dir, "trials", `${task.spec.method}-${task.trial}.checkpoint.bin`);
+}
+
+/** Runs one trial (from its saved state, if any) and writes its final policy, then its trajectory and samples. */
 export function runTrialTask(
   ctx: RunContext,
   shared: TrialContext,
@@ -422,13 +460,17 @@ export function runTrialTask(
 ): void {
   const started = Date.now();
   const own: Record<string, unknown>[] = [];
-  const trajectory = runTrial(ctx, shared.setup, shared.baseline, task.spec, task.trial, own);
-  writeJsonAtomic(trialPath(stageDir(ctx, "rlhf"), task), { trajectory, samples: own });
+  const { trajectory, params, resumedFrom } = runTrial(ctx, shared.setup, shared.baseline, task, own);
+  const dir = stageDir(ctx, "rlhf");
+  savePolicy(trialPolicyDir(dir, task), params, shared.setup.world.vocabulary);
+  writeJsonAtomic(trialPath(dir, task), { trajectory, samples: own });
+  removeTrialState(trialStatePath(dir, task));
   const last = trajectory.checkpoints[trajectory.checkpoints.length - 1];
   emit({
     method: task.spec.method,
     trial: task.trial,
     seconds: (Date.now() - started) / 1000,
+    resumedFrom,
     kl: last.kl,
     gold: mean(last.delta),
     proxy: mean(last.proxyDelta),
@@ -460,8 +502,9 @@ async function runTrials(ctx: RunContext, shared: TrialContext, tasks: TrialTask
   const progress = createProgress("rlhf", tasks.length, ctx.logger, { unit: "trials" });
   const log = (e: TrialEvent) => {
     progress.tick(1, { method: e.method, KL: e.kl, "gold Δ": e.gold, "proxy Δ": e.proxy });
+    const resumed = e.resumedFrom === null ? "" : ` (resumed from iteration ${e.resumedFrom})`;
     ctx.logger.info(
-      `rlhf: ${e.method} trial ${e.trial} in ${e.seconds.toFixed(1)} s: KL ${e.kl.toFixed(2)}, ` +
+      `rlhf: ${e.method} trial ${e.trial} in ${e.seconds.toFixed(1)} s${resumed}: KL ${e.kl.toFixed(2)}, ` +
         `gold Δ ${e.gold.toFixed(3)}, proxy Δ ${e.proxy.toFixed(3)}`,
     );
   };
@@ -505,9 +548,12 @@ async function runRlhf(
   const r = config.rlhf;
   const shared = await prepareTrials(ctx);
   const all = trialTasks(ctx, methods, shared.setup.members.length);
-  const pending = shardItems(all.length, plan.shard)
-    .map((i) => all[i])
-    .filter((task) => ctx.force || !existsSync(trialPath(dir, task)));
+  const own = shardItems(all.length, plan.shard).map((i) => all[i]);
+  const pending = own.filter((task) => ctx.force || !existsSync(trialPath(dir, task)));
+  // Under --force a trial starts over; one killed just after its trajectory was written needs its state no more.
+  for (const task of own) {
+    if (ctx.force || !pending.includes(task)) removeTrialState(trialStatePath(dir, task));
+  }
   await runTrials(ctx, shared, pending, jobsOrCores(plan.jobs));
   const missing = all.filter((task) => !existsSync(trialPath(dir, task)));
   if (missing.length > 0) {

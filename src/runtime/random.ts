@@ -33,6 +33,8 @@ export interface Rng {
   int(n: number): number;
   /** Standard normal draw (Box-Muller). */
   normal(): number;
+  /** The generator's whole state: createRng(state()) continues the same sequence (for checkpoints). */
+  state(): number;
 }
 
 export function createRng(seed: number): Rng {
@@ -52,6 +54,7 @@ export function createRng(seed: number): Rng {
       const v = next();
       return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
     },
+    state: () => state,
   };
 }
 

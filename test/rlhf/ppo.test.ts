@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { klDivergence, solveKlTilted, solveVarianceAwareKl } from "../../src/optimize/policy.js";
 import { enableAutograd } from "../../src/rlhf/autograd.js";
 import { candidatePolicy, candidateProbabilities } from "../../src/rlhf/candidate-policy.js";
-import { type PpoConfig, trainPpo } from "../../src/rlhf/ppo.js";
+import { type IterationStats, type PpoConfig, type PpoState, trainPpo } from "../../src/rlhf/ppo.js";
 import { initBackend } from "../../src/runtime/backend.js";
 
 /*
@@ -73,4 +73,47 @@ test("PPO over a candidate set converges to the standard (KL-tilted) optimum", a
 
 test("PPO with per-response weights w converges to the variance-aware-kl optimum", async () => {
   await converge(true);
+});
+
+test("PPO continued from the state of an iteration takes the steps of an unbroken run, to the bit", async () => {
+  await initBackend("cpu");
+  await enableAutograd();
+  const logPi0 = pi0.map((row) => row.map(Math.log));
+  const short = { ...config, iterations: 7, promptsPerIteration: 2 };
+  const score = (prompts: number[], responses: number[][]) => ({
+    reward: prompts.map((x, b) => rewards[x][responses[b][0]]),
+    weight: prompts.map((x, b) => weights[x][responses[b][0]]),
+  });
+  const train = (name: string, stop?: number, start?: PpoState) => {
+    const policy = candidatePolicy(logPi0, true, `policy-${name}`);
+    const reference = candidatePolicy(logPi0, false, `reference-${name}`);
+    const stats: IterationStats[] = [];
+    let saved: PpoState | undefined;
+    trainPpo(
+      policy,
+      reference,
+      [0, 1, 2],
+      score,
+      short,
+      5,
+      (s, state) => {
+        stats.push(s);
+        if (s.iteration === stop) saved = state();
+      },
+      start,
+    );
+    const weights = Float32Array.from(policy.variables[0].dataSync());
+    for (const v of [...policy.variables, ...reference.variables]) v.dispose();
+    return { stats, weights, saved };
+  };
+  const unbroken = train("unbroken", 2);
+  const resumed = train("resumed", undefined, unbroken.saved);
+  // Two iterations of two prompts: a cycle of the three and one prompt into the next (order and cursor matter).
+  assert.equal(unbroken.saved?.cursor, 1);
+  assert.deepEqual(
+    resumed.stats.map((s) => s.iteration),
+    [3, 4, 5, 6, 7],
+  );
+  assert.deepEqual(resumed.stats, unbroken.stats.slice(2));
+  assert.deepEqual(resumed.weights, unbroken.weights);
 });
