@@ -14,7 +14,7 @@ import {
 } from "zod";
 import { UserError } from "../runtime/errors.js";
 import { dataDir, packagePath } from "../runtime/paths.js";
-import { type Config, configSchema } from "./schema.js";
+import { type Config, configSchema, renamedKeys } from "./schema.js";
 
 /** Aliases a config may expand: enough for any hand-written config, far too few for a "billion laughs" bomb. */
 const maxAliasCount = 100;
@@ -84,8 +84,14 @@ function describeIssues(error: ZodError, raw: unknown, source: string, overrides
       return issue.keys.map((k) => {
         const blame = overridesOn([...issue.path, k], overrides);
         if (blame.length === 0) fromFile = true;
+        const renamed = renamedKeys[`${prefix}${k}`];
         const suggestion = suggestKey(k, known);
-        const hint = suggestion === undefined ? "" : ` (did you mean '${prefix}${suggestion}'?)`;
+        const hint =
+          renamed !== undefined
+            ? ` (renamed to '${renamed}')`
+            : suggestion === undefined
+              ? ""
+              : ` (did you mean '${prefix}${suggestion}'?)`;
         return `unknown key '${prefix}${k}'${hint}${blame.map((o) => ` [--set ${o.text}]`).join("")}`;
       });
     }

@@ -62,12 +62,39 @@ const syntheticSchema = z
   })
   .strict();
 
-const csvSchema = z
+const columnsSchema = z
   .object({
-    id: z.string().min(1).optional().describe("Column holding the pair id (default: the row number)."),
+    id: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Column holding the pair (or prompt) id (default: the line or row)."),
     prompt: z.string().min(1).default("prompt").describe("Column holding the prompt."),
     chosen: z.string().min(1).default("chosen").describe("Column holding the preferred response."),
     rejected: z.string().min(1).default("rejected").describe("Column holding the other response."),
+    completions: z
+      .string()
+      .min(1)
+      .default("completions")
+      .describe("format rated: column holding the list of rated completions."),
+  })
+  .strict();
+
+const completionSchema = z
+  .object({
+    text: z.string().min(1).default("text").describe("Key of a completion's text (UltraFeedback: response)."),
+    score: z
+      .string()
+      .min(1)
+      .default("score")
+      .describe("Key of a completion's rating, its true reward (UltraFeedback: overall_score)."),
+    id: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "Key of a completion's id, unique within its prompt (UltraFeedback: model; default: its index).",
+      ),
   })
   .strict();
 
@@ -87,16 +114,30 @@ const splitsSchema = z
 const dataSchema = z
   .object({
     source: z
-      .enum(["synthetic", "jsonl", "hh-rlhf", "csv", "alpaca-eval"])
+      .enum(["synthetic", "jsonl", "hh-rlhf", "csv", "alpaca-eval", "parquet"])
       .default("synthetic")
       .describe("Where preference data comes from: the embedded synthetic generator or a file format."),
     path: z
       .string()
       .min(1)
       .optional()
-      .describe("Data file (.jsonl, .jsonl.gz, .csv). `${ALIGN_DATA_DIR}` expands to the real-data folder."),
+      .describe(
+        "Data file (.jsonl, .jsonl.gz, .csv, .parquet) or, for parquet, a folder of .parquet shards (read in " +
+          "name order). `${ALIGN_DATA_DIR}` expands to the real-data folder.",
+      ),
+    format: z
+      .enum(["auto", "standard", "conversational", "implicit-prompt", "rated"])
+      .default("auto")
+      .describe(
+        "jsonl and parquet: the records' layout. standard: prompt, chosen, rejected strings; conversational: " +
+          "lists of {role, content} messages; implicit-prompt: chosen and rejected whole dialogues (HH-RLHF); " +
+          "rated: a prompt with a list of rated completions (candidate sets, the rating as true reward). auto " +
+          "tells the first three apart from the first record.",
+      ),
     maxPairs: int(1).optional().describe("Read at most this many pairs (file order)."),
-    maxPrompts: int(1).optional().describe("Read at most this many candidate sets (alpaca-eval)."),
+    maxPrompts: int(1)
+      .optional()
+      .describe("Read at most this many candidate sets (alpaca-eval, format rated)."),
     onEmptyResponse: z
       .enum(["keep", "drop", "error"])
       .default("keep")
@@ -105,15 +146,23 @@ const dataSchema = z
           "answer; its feature row is empty), drop its pair (counted in `dropped` as empty-response) or stop " +
           "with an error naming the line. A missing field is always an error.",
       ),
-    alpacaPairsPerInstruction: int(1)
+    pairsPerPrompt: int(1)
       .default(6)
       .describe(
-        "alpaca-eval: training pairs drawn per instruction (the higher judged preference is chosen).",
+        "alpaca-eval and format rated: training pairs drawn per prompt from its candidates (the higher true " +
+          "reward is chosen).",
       ),
-    alpacaMinPreferenceGap: probability()
+    minRewardGap: finite()
+      .min(0)
       .default(0.1)
-      .describe("alpaca-eval: minimum gap in judged preference between the two responses of a drawn pair."),
-    csv: csvSchema.default({}).describe("csv: which columns hold the fields of a pair."),
+      .describe(
+        "alpaca-eval and format rated: minimum gap in true reward (judged preference, rating) between the two " +
+          "responses of a drawn pair.",
+      ),
+    columns: columnsSchema
+      .default({})
+      .describe("csv and parquet (and jsonl): which columns hold the fields of a record."),
+    completion: completionSchema.default({}).describe("format rated: the keys of each rated completion."),
     splits: splitsSchema
       .default({})
       .describe("Split of prompts, deterministic from the seed and the prompt."),
@@ -123,7 +172,18 @@ const dataSchema = z
   .refine((d) => d.source === "synthetic" || d.path !== undefined, {
     message: "data.path is required unless data.source is synthetic",
     path: ["path"],
+  })
+  .refine((d) => d.format === "auto" || d.source === "jsonl" || d.source === "parquet", {
+    message: "data.format applies to the jsonl and parquet sources only",
+    path: ["format"],
   });
+
+/** Keys renamed since earlier versions, for the unknown-key error: old path to new path. */
+export const renamedKeys: Record<string, string> = {
+  "data.csv": "data.columns",
+  "data.alpacaPairsPerInstruction": "data.pairsPerPrompt",
+  "data.alpacaMinPreferenceGap": "data.minRewardGap",
+};
 
 const featuresSchema = z
   .object({

@@ -1,9 +1,14 @@
 import type { DataConfig } from "../config/schema.js";
 import { UserError } from "../runtime/errors.js";
-import { drawCandidatePairs, readAlpacaEvalSets } from "./alpaca-eval.js";
+import { readAlpacaEvalSets } from "./alpaca-eval.js";
+import { drawCandidatePairs } from "./candidate-sets.js";
 import { readCsvPairs } from "./csv.js";
+import type { JsonObject, Where } from "./fields.js";
 import { readHhRlhfPairs } from "./hh-rlhf.js";
-import { readJsonlPairs } from "./jsonl.js";
+import { readJsonlPairs, readJsonRecords } from "./jsonl.js";
+import { pairsFromRecords } from "./pair-formats.js";
+import { readParquetRecords } from "./parquet.js";
+import { ratedSetsFromRecords } from "./rated.js";
 import { collectRecords, withEmptyKept } from "./records.js";
 import { assignSplits, SPLITS, splitPairs } from "./split.js";
 import { generateSynthetic } from "./synthetic.js";
@@ -87,13 +92,47 @@ function requirePath(data: DataConfig): string {
 }
 
 /** Sources that are files of preference pairs (not candidate sets): they can be streamed pair by pair. */
-export const pairFileSources: readonly DataConfig["source"][] = ["jsonl", "hh-rlhf", "csv"];
+export const pairFileSources: readonly DataConfig["source"][] = ["jsonl", "hh-rlhf", "csv", "parquet"];
+
+/** Whether the configured data is a file of pairs, read by pairReader (rated completions are candidate sets). */
+export function streamsPairs(data: DataConfig): boolean {
+  return pairFileSources.includes(data.source) && data.format !== "rated";
+}
+
+/** The columns a parquet file must have in data.format, and those read when present. */
+function parquetColumns(data: DataConfig): { required: string[]; optional: string[] } {
+  const { id, prompt, chosen, rejected, completions } = data.columns;
+  const ids = id === undefined ? [] : [id];
+  if (data.format === "rated") return { required: [...ids, prompt, completions], optional: [] };
+  if (data.format === "standard" || data.format === "conversational")
+    return { required: [...ids, prompt, chosen, rejected], optional: [] };
+  // implicit-prompt has no prompt; auto tells the formats apart by it (and names a rated file's list).
+  const optional = data.format === "auto" ? [prompt, completions] : [];
+  return { required: [...ids, chosen, rejected], optional };
+}
+
+/** The records of a jsonl or parquet file (or folder of parquet shards). */
+function fileRecords(data: DataConfig, path: string): AsyncIterable<{ where: Where; record: JsonObject }> {
+  if (data.source !== "parquet") return readJsonRecords(path);
+  const { required, optional } = parquetColumns(data);
+  return readParquetRecords(path, required, optional);
+}
 
 /** The reader of a pair file source: the one dispatcher from data.source to a file format. */
 export function pairReader(data: DataConfig, path: string): AsyncIterable<LineRecord<PreferencePair>> {
   if (data.source === "hh-rlhf") return readHhRlhfPairs(path, data.onEmptyResponse);
-  if (data.source === "csv") return readCsvPairs(path, data.csv, data.onEmptyResponse);
-  return readJsonlPairs(path, data.onEmptyResponse);
+  if (data.source === "csv") return readCsvPairs(path, data.columns, data.onEmptyResponse);
+  if (data.source === "parquet") {
+    const records = fileRecords(data, path);
+    return pairsFromRecords(records, data.format, { columns: data.columns }, data.onEmptyResponse);
+  }
+  return readJsonlPairs(path, data.onEmptyResponse, data.format, data.columns);
+}
+
+/** The reader of a candidate set source: AlpacaEval's files, or rated completions (jsonl or parquet). */
+function candidateSetReader(data: DataConfig, path: string): AsyncIterable<LineRecord<CandidateSet>> {
+  if (data.source === "alpaca-eval") return readAlpacaEvalSets(path, data.onEmptyResponse);
+  return ratedSetsFromRecords(fileRecords(data, path), data, data.onEmptyResponse);
 }
 
 /** Loads the configured data source, honouring maxPairs and maxPrompts, and splits it by prompt. */
@@ -109,17 +148,18 @@ export async function loadDataset(data: DataConfig, seed: number): Promise<Datas
     };
   }
   const path = requirePath(data);
-  if (data.source === "alpaca-eval") {
+  if (data.source === "alpaca-eval" || data.format === "rated") {
     const {
       values: sets,
       dropped,
       emptyKept,
-    } = await collectRecords(readAlpacaEvalSets(path, data.onEmptyResponse), path, data.maxPrompts);
-    const pairs = drawCandidatePairs(sets, data.alpacaPairsPerInstruction, data.alpacaMinPreferenceGap, seed);
+    } = await collectRecords(candidateSetReader(data, path), path, data.maxPrompts);
+    const pairs = drawCandidatePairs(sets, data.pairsPerPrompt, data.minRewardGap, seed);
+    const what = data.source === "alpaca-eval" ? "instructions" : "prompts of rated completions";
     return {
       ...fromCandidateSets(sets, pairs.slice(0, data.maxPairs), data, seed),
       dropped,
-      source: `alpaca-eval: ${path} (${withEmptyKept(`${sets.length} instructions`, emptyKept)})`,
+      source: `${data.source}: ${path} (${withEmptyKept(`${sets.length} ${what}`, emptyKept)})`,
     };
   }
   const {

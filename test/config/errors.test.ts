@@ -63,9 +63,9 @@ test("errors caused by --set name the override, not the file", () => {
 });
 
 test("--set gives a string where the schema wants one, whatever YAML would read", () => {
-  const config = resolveConfig(applyOverrides({}, ["name=123", "data.csv.prompt=true"]), "c");
+  const config = resolveConfig(applyOverrides({}, ["name=123", "data.columns.prompt=true"]), "c");
   assert.equal(config.name, "123");
-  assert.equal(config.data.csv.prompt, "true");
+  assert.equal(config.data.columns.prompt, "true");
   // Numbers stay numbers where numbers are wanted.
   assert.equal(resolveConfig(applyOverrides({}, ["seed=7"]), "c").seed, 7);
 });
