@@ -7,7 +7,7 @@ import {
   isEmptyResponse,
   TOO_FEW_CANDIDATES,
 } from "./records.js";
-import type { Candidate, CandidateSet, LineRecord, PreferencePair } from "./types.js";
+import type { CandidateSet, LineRecord, PreferencePair } from "./types.js";
 
 /**
  * The records of one candidate set read at `where` (AlpacaEval's, or a prompt's rated completions): candidate

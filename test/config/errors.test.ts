@@ -130,3 +130,26 @@ test("sizes that would run for ever have upper bounds", () => {
     );
   }
 });
+
+test("a renamed key names its new name", () => {
+  const message = messageOf(() =>
+    resolveConfig(
+      {
+        data: {
+          source: "csv",
+          path: "x.csv",
+          csv: { prompt: "q" },
+          alpacaPairsPerInstruction: 2,
+          alpacaMinPreferenceGap: 0.2,
+        },
+      },
+      "c.yaml",
+    ),
+  );
+  assert.match(message, /unknown key 'data\.csv' \(renamed to 'data\.columns'\)/);
+  assert.match(
+    message,
+    /unknown key 'data\.alpacaPairsPerInstruction' \(renamed to 'data\.pairsPerPrompt'\)/,
+  );
+  assert.match(message, /unknown key 'data\.alpacaMinPreferenceGap' \(renamed to 'data\.minRewardGap'\)/);
+});
