@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { parquetWriteFile } from "hyparquet-writer";
 
+type SchemaElement = NonNullable<Parameters<typeof parquetWriteFile>[0]["schema"]>[number];
+
 /** Writing small parquet files in tests, with the nested types the Hugging Face hub's files hold. */
 
 export type ColumnKind = "string" | "messages" | "rated" | "int64";
@@ -47,8 +49,7 @@ export function writeParquet(
   ];
   parquetWriteFile({
     filename: file,
-    // biome-ignore lint/suspicious/noExplicitAny: hyparquet's SchemaElement type, built field by field above
-    schema: schema as any,
+    schema: schema as SchemaElement[],
     columnData: names.map((name) => ({
       name,
       data: rows.map((row) => (row[name] === undefined ? null : row[name])) as unknown[] as string[],
