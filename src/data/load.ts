@@ -7,7 +7,6 @@ import type { JsonObject, Where } from "./fields.js";
 import { readHhRlhfPairs } from "./hh-rlhf.js";
 import { readJsonlPairs, readJsonRecords } from "./jsonl.js";
 import { pairsFromRecords } from "./pair-formats.js";
-import { readParquetRecords } from "./parquet.js";
 import { ratedSetsFromRecords } from "./rated.js";
 import { collectRecords, withEmptyKept } from "./records.js";
 import { assignSplits, SPLITS, splitPairs } from "./split.js";
@@ -114,8 +113,16 @@ function parquetColumns(data: DataConfig): { required: string[]; optional: strin
 /** The records of a jsonl or parquet file (or folder of parquet shards). */
 function fileRecords(data: DataConfig, path: string): AsyncIterable<{ where: Where; record: JsonObject }> {
   if (data.source !== "parquet") return readJsonRecords(path);
-  const { required, optional } = parquetColumns(data);
-  return readParquetRecords(path, required, optional);
+  return parquetRecords(path, parquetColumns(data));
+}
+
+/** Parquet's records, its reader loaded only when a parquet file is read. */
+async function* parquetRecords(
+  path: string,
+  { required, optional }: { required: string[]; optional: string[] },
+): AsyncGenerator<{ where: Where; record: JsonObject }> {
+  const { readParquetRecords } = await import("./parquet.js");
+  yield* readParquetRecords(path, required, optional);
 }
 
 /** The reader of a pair file source: the one dispatcher from data.source to a file format. */

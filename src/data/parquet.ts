@@ -1,14 +1,14 @@
 import { readdirSync, statSync } from "node:fs";
+import { type FileHandle, open } from "node:fs/promises";
 import { join } from "node:path";
 import {
   type AsyncBuffer,
-  asyncBufferFromFile,
+  type Compressors,
   type FileMetaData,
   parquetMetadataAsync,
-  parquetReadObjects,
+  parquetRead,
   readOffsetIndex,
 } from "hyparquet";
-import { compressors } from "hyparquet-compressors";
 import { UserError } from "../runtime/errors.js";
 import { type JsonObject, type Where, whereError } from "./fields.js";
 
@@ -19,8 +19,8 @@ function rowWhere(file: string, line: number): Where {
 
 /**
  * Parquet through hyparquet: pure JavaScript, no native build, maintained, reads the nested list<struct>
- * columns of conversations and every codec the Hugging Face hub's files use (hyparquet-compressors: snappy,
- * zstd, gzip, brotli, lz4). Only the columns asked for are read and, where the file has offset indexes
+ * columns of conversations and every codec the Hugging Face hub's files use (snappy built in; zstd, gzip,
+ * brotli, lz4 from hyparquet-compressors, loaded only for a file that needs them: it costs ~10 MB). Only the columns asked for are read and, where the file has offset indexes
  * (hyparquet-writer writes them; pyarrow with write_page_index), each column one page at a time, each page
  * decoded once: memory holds a page of each column, whatever the row-group size. Without offset indexes a
  * whole row group is read at a time.
@@ -34,6 +34,40 @@ type RowGroup = FileMetaData["row_groups"][number];
  */
 const KEEP_BYTES = { stringFromBytes: (bytes: Uint8Array) => bytes };
 const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * A page of a column's values. A page of strings (views into one decoded page buffer) is kept as that
+ * buffer and the views' offsets: the views die young, and the young generation stays small, as JSONL's does
+ * (a page of surviving objects makes V8 grow it, and the peak memory with it).
+ */
+interface Page {
+  length: number;
+  value(i: number): unknown;
+}
+
+function packedPage(values: unknown[]): Page {
+  const first = values.find((value) => value !== null && value !== undefined);
+  const buffer = first instanceof Uint8Array ? first.buffer : undefined;
+  const packable =
+    buffer !== undefined &&
+    values.every((value) => value === null || (value instanceof Uint8Array && value.buffer === buffer));
+  if (!packable) return { length: values.length, value: (i) => values[i] };
+  const bytes = new Uint8Array(buffer);
+  const starts = new Int32Array(values.length);
+  const ends = new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const view = values[i] as Uint8Array | null;
+    if (view === null) starts[i] = -1;
+    else {
+      starts[i] = view.byteOffset;
+      ends[i] = view.byteOffset + view.byteLength;
+    }
+  }
+  return {
+    length: values.length,
+    value: (i) => (starts[i] === -1 ? null : bytes.subarray(starts[i], ends[i])),
+  };
+}
 
 /** A value with its UTF-8 bytes (strings, and those of nested lists and structs) decoded; undefined if invalid. */
 function decoded(value: unknown): unknown {
@@ -68,10 +102,41 @@ function corrupt(file: string, error: unknown): UserError {
   return new UserError(`${file}: not a readable parquet file (${(error as Error).message})`);
 }
 
-async function openParquet(file: string): Promise<{ buffer: AsyncBuffer; metadata: FileMetaData }> {
-  const buffer = await asyncBufferFromFile(file);
+/**
+ * A file as hyparquet reads it: each slice one read into a buffer of its own size (hyparquet's
+ * asyncBufferFromFile opens a stream per slice and copies its chunks: more garbage per page).
+ */
+function fileBuffer(handle: FileHandle, byteLength: number): AsyncBuffer {
+  return {
+    byteLength,
+    async slice(start: number, end = byteLength): Promise<ArrayBuffer> {
+      const bytes = Buffer.allocUnsafeSlow(end - start);
+      const { bytesRead } = await handle.read(bytes, 0, end - start, start);
+      if (bytesRead !== end - start) throw new Error(`read ${bytesRead} of ${end - start} bytes at ${start}`);
+      return bytes.buffer as ArrayBuffer;
+    },
+  };
+}
+
+/** The decompressors a file's column chunks need beyond snappy's. */
+async function compressorsFor(metadata: FileMetaData): Promise<Compressors | undefined> {
+  const builtIn = new Set(["UNCOMPRESSED", "SNAPPY"]);
+  const codecs = metadata.row_groups.flatMap((group) => group.columns.map((chunk) => chunk.meta_data?.codec));
+  if (codecs.every((codec) => codec === undefined || builtIn.has(codec))) return undefined;
+  return (await import("hyparquet-compressors")).compressors;
+}
+
+interface OpenParquet {
+  buffer: AsyncBuffer;
+  metadata: FileMetaData;
+  compressors?: Compressors;
+}
+
+async function openParquet(file: string, handle: FileHandle): Promise<OpenParquet> {
+  const buffer = fileBuffer(handle, (await handle.stat()).size);
   try {
-    return { buffer, metadata: await parquetMetadataAsync(buffer) };
+    const metadata = await parquetMetadataAsync(buffer);
+    return { buffer, metadata, compressors: await compressorsFor(metadata) };
   } catch (error) {
     throw corrupt(file, error);
   }
@@ -103,36 +168,41 @@ async function pageRanges(
 /** A column's values in a row group, a page (or the whole group) at a time. */
 async function* columnValues(
   file: string,
-  buffer: AsyncBuffer,
-  metadata: FileMetaData,
+  parquet: OpenParquet,
   column: string,
   ranges: [number, number][],
-): AsyncGenerator<unknown[]> {
+): AsyncGenerator<Page> {
   for (const [rowStart, rowEnd] of ranges) {
-    let rows: JsonObject[];
+    const values: unknown[] = [];
     try {
-      rows = (await parquetReadObjects({
-        file: buffer,
-        metadata,
+      await parquetRead({
+        file: parquet.buffer,
+        metadata: parquet.metadata,
+        compressors: parquet.compressors,
         columns: [column],
         rowStart,
         rowEnd,
         useOffsetIndex: true,
-        compressors,
         parsers: KEEP_BYTES,
-      })) as JsonObject[];
+        // The column's decoded values as they are, without a row array each: less to allocate per page.
+        onChunk: (chunk) => {
+          const from = Math.max(rowStart - chunk.rowStart, 0);
+          const to = Math.min(rowEnd, chunk.rowEnd) - chunk.rowStart;
+          const data = chunk.columnData as ArrayLike<unknown>;
+          for (let i = from; i < to; i++) values.push(data[i]);
+        },
+      });
     } catch (error) {
       throw corrupt(file, error);
     }
-    yield rows.map((row) => row[column]);
+    yield packedPage(values);
   }
 }
 
 /** The rows of one row group as records of `columns`, each column streamed a page at a time. */
 async function* rowGroupRecords(
   file: string,
-  buffer: AsyncBuffer,
-  metadata: FileMetaData,
+  parquet: OpenParquet,
   group: RowGroup,
   groupStart: number,
   columns: readonly string[],
@@ -140,28 +210,21 @@ async function* rowGroupRecords(
   const streams = await Promise.all(
     columns.map(async (column) => ({
       column,
-      pages: columnValues(
-        file,
-        buffer,
-        metadata,
-        column,
-        await pageRanges(buffer, group, groupStart, column),
-      ),
-      values: [] as unknown[],
+      pages: columnValues(file, parquet, column, await pageRanges(parquet.buffer, group, groupStart, column)),
+      page: { length: 0, value: () => undefined } as Page,
       at: 0,
     })),
   );
   for (let row = 0; row < Number(group.num_rows); row++) {
     const record: JsonObject = {};
     for (const stream of streams) {
-      while (stream.at === stream.values.length) {
-        const page = await stream.pages.next();
-        if (page.done) throw corrupt(file, new Error(`column "${stream.column}" ends before its row group`));
-        stream.values = page.value;
+      while (stream.at === stream.page.length) {
+        const next = await stream.pages.next();
+        if (next.done) throw corrupt(file, new Error(`column "${stream.column}" ends before its row group`));
+        stream.page = next.value;
         stream.at = 0;
       }
-      const value = stream.values[stream.at];
-      stream.values[stream.at++] = undefined;
+      const value = stream.page.value(stream.at++);
       try {
         record[stream.column] = decoded(value);
       } catch {
@@ -204,25 +267,50 @@ export async function* readParquetRecords(
   optional: readonly string[] = [],
 ): AsyncGenerator<{ where: Where; record: JsonObject }> {
   for (const file of parquetFiles(path)) {
-    const { buffer, metadata } = await openParquet(file);
-    const names = columnNames(metadata);
-    for (const column of required) {
-      if (!names.includes(column)) {
-        throw new UserError(
-          `${file}: missing column "${column}" (the file has: ${names.join(", ")}; see data.columns)`,
-        );
-      }
+    const handle = await openFile(file);
+    try {
+      yield* fileRecords(file, await openParquet(file, handle), required, optional);
+    } finally {
+      await handle.close();
     }
-    const columns = [...new Set([...required, ...optional.filter((column) => names.includes(column))])];
-    let groupStart = 0;
-    for (const group of metadata.row_groups) {
-      const groupEnd = groupStart + Number(group.num_rows);
-      let line = groupStart;
-      for await (const record of rowGroupRecords(file, buffer, metadata, group, groupStart, columns)) {
-        line += 1;
-        yield { where: rowWhere(file, line), record };
-      }
-      groupStart = groupEnd;
+  }
+}
+
+async function openFile(file: string): Promise<FileHandle> {
+  try {
+    return await open(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EACCES") throw new UserError(`${file}: permission denied`);
+    throw error;
+  }
+}
+
+/** The records of one open parquet file; see readParquetRecords. */
+async function* fileRecords(
+  file: string,
+  parquet: OpenParquet,
+  required: readonly string[],
+  optional: readonly string[],
+): AsyncGenerator<{ where: Where; record: JsonObject }> {
+  const { metadata } = parquet;
+  const names = columnNames(metadata);
+  for (const column of required) {
+    if (!names.includes(column)) {
+      throw new UserError(
+        `${file}: missing column "${column}" (the file has: ${names.join(", ")}; see data.columns)`,
+      );
     }
+  }
+  const columns = [...new Set([...required, ...optional.filter((column) => names.includes(column))])];
+  let groupStart = 0;
+  for (const group of metadata.row_groups) {
+    const groupEnd = groupStart + Number(group.num_rows);
+    let line = groupStart;
+    for await (const record of rowGroupRecords(file, parquet, group, groupStart, columns)) {
+      line += 1;
+      yield { where: rowWhere(file, line), record };
+    }
+    groupStart = groupEnd;
   }
 }
