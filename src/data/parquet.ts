@@ -20,56 +20,22 @@ function rowWhere(file: string, line: number): Where {
 /**
  * Parquet through hyparquet: pure JavaScript, no native build, maintained, reads the nested list<struct>
  * columns of conversations and every codec the Hugging Face hub's files use (snappy built in; zstd, gzip,
- * brotli, lz4 from hyparquet-compressors, loaded only for a file that needs them: it costs ~10 MB). Only the columns asked for are read and, where the file has offset indexes
- * (hyparquet-writer writes them; pyarrow with write_page_index), each column one page at a time, each page
- * decoded once: memory holds a page of each column, whatever the row-group size. Without offset indexes a
- * whole row group is read at a time.
+ * brotli, lz4 from hyparquet-compressors, loaded only for a file that needs them: it costs ~10 MB of memory).
+ * Only the columns asked for are read and, where the file has offset indexes (hyparquet-writer writes them;
+ * pyarrow with write_page_index), each column one page at a time, each page decoded once: memory holds a
+ * page of each column, whatever the row-group size. Without offset indexes, a row group at a time.
  */
 
 type RowGroup = FileMetaData["row_groups"][number];
 
 /**
- * Strings stay bytes (views into their page) until their row is read: a page's values then die young, as a
- * JSONL line's do, instead of a page of strings living on to the old generation; and they decode strictly.
+ * Strings stay bytes (views into their page) until their row is read, then decode strictly: a byte that is
+ * not UTF-8 is an error naming its row and column (hyparquet's own decoder would replace it silently).
  */
 const KEEP_BYTES = { stringFromBytes: (bytes: Uint8Array) => bytes };
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
-/**
- * A page of a column's values. A page of strings (views into one decoded page buffer) is kept as that
- * buffer and the views' offsets: the views die young, and the young generation stays small, as JSONL's does
- * (a page of surviving objects makes V8 grow it, and the peak memory with it).
- */
-interface Page {
-  length: number;
-  value(i: number): unknown;
-}
-
-function packedPage(values: unknown[]): Page {
-  const first = values.find((value) => value !== null && value !== undefined);
-  const buffer = first instanceof Uint8Array ? first.buffer : undefined;
-  const packable =
-    buffer !== undefined &&
-    values.every((value) => value === null || (value instanceof Uint8Array && value.buffer === buffer));
-  if (!packable) return { length: values.length, value: (i) => values[i] };
-  const bytes = new Uint8Array(buffer);
-  const starts = new Int32Array(values.length);
-  const ends = new Int32Array(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const view = values[i] as Uint8Array | null;
-    if (view === null) starts[i] = -1;
-    else {
-      starts[i] = view.byteOffset;
-      ends[i] = view.byteOffset + view.byteLength;
-    }
-  }
-  return {
-    length: values.length,
-    value: (i) => (starts[i] === -1 ? null : bytes.subarray(starts[i], ends[i])),
-  };
-}
-
-/** A value with its UTF-8 bytes (strings, and those of nested lists and structs) decoded; undefined if invalid. */
+/** A value with its UTF-8 bytes (strings, and those in nested lists and structs) decoded; throws on bad bytes. */
 function decoded(value: unknown): unknown {
   if (value instanceof Uint8Array) return utf8.decode(value);
   if (Array.isArray(value)) return value.map(decoded);
@@ -171,9 +137,9 @@ async function* columnValues(
   parquet: OpenParquet,
   column: string,
   ranges: [number, number][],
-): AsyncGenerator<Page> {
+): AsyncGenerator<unknown[]> {
   for (const [rowStart, rowEnd] of ranges) {
-    const values: unknown[] = [];
+    let values: unknown[] = [];
     try {
       await parquetRead({
         file: parquet.buffer,
@@ -184,18 +150,15 @@ async function* columnValues(
         rowEnd,
         useOffsetIndex: true,
         parsers: KEEP_BYTES,
-        // The column's decoded values as they are, without a row array each: less to allocate per page.
-        onChunk: (chunk) => {
-          const from = Math.max(rowStart - chunk.rowStart, 0);
-          const to = Math.min(rowEnd, chunk.rowEnd) - chunk.rowStart;
-          const data = chunk.columnData as ArrayLike<unknown>;
-          for (let i = from; i < to; i++) values.push(data[i]);
+        rowFormat: "array",
+        onComplete: (rows: unknown[][]) => {
+          values = rows.map((row) => row[0]);
         },
       });
     } catch (error) {
       throw corrupt(file, error);
     }
-    yield packedPage(values);
+    yield values;
   }
 }
 
@@ -211,20 +174,21 @@ async function* rowGroupRecords(
     columns.map(async (column) => ({
       column,
       pages: columnValues(file, parquet, column, await pageRanges(parquet.buffer, group, groupStart, column)),
-      page: { length: 0, value: () => undefined } as Page,
+      values: [] as unknown[],
       at: 0,
     })),
   );
   for (let row = 0; row < Number(group.num_rows); row++) {
     const record: JsonObject = {};
     for (const stream of streams) {
-      while (stream.at === stream.page.length) {
+      while (stream.at === stream.values.length) {
         const next = await stream.pages.next();
         if (next.done) throw corrupt(file, new Error(`column "${stream.column}" ends before its row group`));
-        stream.page = next.value;
+        stream.values = next.value;
         stream.at = 0;
       }
-      const value = stream.page.value(stream.at++);
+      const value = stream.values[stream.at];
+      stream.values[stream.at++] = undefined;
       try {
         record[stream.column] = decoded(value);
       } catch {

@@ -172,6 +172,22 @@ test("a folder of parquet shards reads as the concatenation of its shards, in na
   assert.equal(whole.values[3].id, "train-00001-of-00003.parquet:1");
 });
 
+test("parquet: columns streamed page by page (pages of each column apart) or a row group at a time", async () => {
+  const rows = Array.from({ length: 3000 }, (_, i) => ({
+    prompt: `q${i % 700}`,
+    chosen: `a longer good answer number ${i} ${"x".repeat(i % 50)}`,
+    rejected: `bad ${i}`,
+  }));
+  const columns = { prompt: "string", chosen: "string", rejected: "string" } as const;
+  const expected = rows.map((row, i) => ({ id: `${i + 1}`, ...row }));
+  for (const offsetIndex of [true, false]) {
+    const path = join(dir, `pages-${offsetIndex}.parquet`);
+    writeParquet(path, columns, rows, 1200, { pageSize: 4096, offsetIndex });
+    const read = await readPairs({ source: "parquet", path });
+    assert.deepEqual(byLine(read.values), expected, `offset index ${offsetIndex}`);
+  }
+});
+
 /** AlpacaEval's fixture as UltraFeedback-style rated completions: {id, instruction, completions: [...]}. */
 const alpaca = jsonLines(fixture("alpaca-eval/good.jsonl")) as {
   id: string;

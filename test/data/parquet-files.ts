@@ -35,12 +35,16 @@ function schemaOf(name: string, kind: ColumnKind): object[] {
   ]);
 }
 
-/** Writes `rows` to a parquet file, each column of `columns` of its kind, `rowGroupSize` rows a group. */
+/**
+ * Writes `rows` to a parquet file, each column of `columns` of its kind, `rowGroupSize` rows a group; pages
+ * of `pageSize` bytes, with offset indexes unless `offsetIndex` is false.
+ */
 export function writeParquet(
   file: string,
   columns: Record<string, ColumnKind>,
   rows: Record<string, unknown>[],
   rowGroupSize = 2,
+  { pageSize, offsetIndex = true }: { pageSize?: number; offsetIndex?: boolean } = {},
 ): void {
   const names = Object.keys(columns);
   const schema = [
@@ -53,8 +57,10 @@ export function writeParquet(
     columnData: names.map((name) => ({
       name,
       data: rows.map((row) => (row[name] === undefined ? null : row[name])) as unknown[] as string[],
+      offsetIndex,
     })),
     rowGroupSize,
+    pageSize,
   });
 }
 
