@@ -14,7 +14,16 @@ import {
 } from "zod";
 import { UserError } from "../runtime/errors.js";
 import { dataDir, packagePath } from "../runtime/paths.js";
-import { type Config, configSchema, type SourceConfig } from "./schema.js";
+import { type Config, configSchema, renamedKeys, type SourceConfig } from "./schema.js";
+
+/** The new name of a renamed key (data.eval has data's keys, renamed alike), if it was renamed. */
+function renamedKey(path: string): string | undefined {
+  const evaluation = path.startsWith("data.eval.");
+  const asData = evaluation ? `data.${path.slice("data.eval.".length)}` : path;
+  if (!Object.hasOwn(renamedKeys, asData)) return undefined;
+  const renamed = renamedKeys[asData];
+  return evaluation ? `data.eval.${renamed.slice("data.".length)}` : renamed;
+}
 
 /** Aliases a config may expand: enough for any hand-written config, far too few for a "billion laughs" bomb. */
 const maxAliasCount = 100;
@@ -84,8 +93,14 @@ function describeIssues(error: ZodError, raw: unknown, source: string, overrides
       return issue.keys.map((k) => {
         const blame = overridesOn([...issue.path, k], overrides);
         if (blame.length === 0) fromFile = true;
+        const renamed = renamedKey(`${prefix}${k}`);
         const suggestion = suggestKey(k, known);
-        const hint = suggestion === undefined ? "" : ` (did you mean '${prefix}${suggestion}'?)`;
+        const hint =
+          renamed !== undefined
+            ? ` (renamed to '${renamed}')`
+            : suggestion === undefined
+              ? ""
+              : ` (did you mean '${prefix}${suggestion}'?)`;
         return `unknown key '${prefix}${k}'${hint}${blame.map((o) => ` [--set ${o.text}]`).join("")}`;
       });
     }

@@ -64,12 +64,39 @@ const syntheticSchema = z
   })
   .strict();
 
-const csvSchema = z
+const columnsSchema = z
   .object({
-    id: z.string().min(1).optional().describe("Column holding the pair id (default: the row number)."),
+    id: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Column holding the pair (or prompt) id (default: the line or row)."),
     prompt: z.string().min(1).default("prompt").describe("Column holding the prompt."),
     chosen: z.string().min(1).default("chosen").describe("Column holding the preferred response."),
     rejected: z.string().min(1).default("rejected").describe("Column holding the other response."),
+    completions: z
+      .string()
+      .min(1)
+      .default("completions")
+      .describe("format rated: column holding the list of rated completions."),
+  })
+  .strict();
+
+const completionSchema = z
+  .object({
+    text: z.string().min(1).default("text").describe("Key of a completion's text (UltraFeedback: response)."),
+    score: z
+      .string()
+      .min(1)
+      .default("score")
+      .describe("Key of a completion's rating, its true reward (UltraFeedback: overall_score)."),
+    id: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "Key of a completion's id, unique within its prompt (UltraFeedback: model; default: its index).",
+      ),
   })
   .strict();
 
@@ -125,16 +152,30 @@ const generatorsSchema = z
 const sourceFields = z
   .object({
     source: z
-      .enum(["synthetic", "jsonl", "hh-rlhf", "csv", "alpaca-eval"])
+      .enum(["synthetic", "jsonl", "hh-rlhf", "csv", "alpaca-eval", "parquet"])
       .default("synthetic")
       .describe("Where preference data comes from: the embedded synthetic generator or a file format."),
     path: z
       .string()
       .min(1)
       .optional()
-      .describe("Data file (.jsonl, .jsonl.gz, .csv). `${ALIGN_DATA_DIR}` expands to the real-data folder."),
+      .describe(
+        "Data file (.jsonl, .jsonl.gz, .csv, .parquet) or, for parquet, a folder of .parquet shards (read in " +
+          "name order). `${ALIGN_DATA_DIR}` expands to the real-data folder.",
+      ),
+    format: z
+      .enum(["auto", "standard", "conversational", "implicit-prompt", "rated"])
+      .default("auto")
+      .describe(
+        "jsonl and parquet: the records' layout. standard: prompt, chosen, rejected strings; conversational: " +
+          "lists of {role, content} messages; implicit-prompt: chosen and rejected whole dialogues (HH-RLHF); " +
+          "rated: a prompt with a list of rated completions (candidate sets, the rating as true reward). auto " +
+          "tells the first three apart from the first record.",
+      ),
     maxPairs: int(1).optional().describe("Read at most this many pairs (file order)."),
-    maxPrompts: int(1).optional().describe("Read at most this many candidate sets (alpaca-eval)."),
+    maxPrompts: int(1)
+      .optional()
+      .describe("Read at most this many candidate sets (alpaca-eval, format rated)."),
     generators: generatorsSchema,
     onEmptyResponse: z
       .enum(["keep", "drop", "error"])
@@ -144,15 +185,23 @@ const sourceFields = z
           "answer; its feature row is empty), drop its pair (counted in `dropped` as empty-response) or stop " +
           "with an error naming the line. A missing field is always an error.",
       ),
-    alpacaPairsPerInstruction: int(1)
+    pairsPerPrompt: int(1)
       .default(6)
       .describe(
-        "alpaca-eval: training pairs drawn per instruction (the higher judged preference is chosen).",
+        "alpaca-eval and format rated: training pairs drawn per prompt from its candidates (the higher true " +
+          "reward is chosen).",
       ),
-    alpacaMinPreferenceGap: probability()
+    minRewardGap: finite()
+      .min(0)
       .default(0.1)
-      .describe("alpaca-eval: minimum gap in judged preference between the two responses of a drawn pair."),
-    csv: csvSchema.default({}).describe("csv: which columns hold the fields of a pair."),
+      .describe(
+        "alpaca-eval and format rated: minimum gap in true reward (judged preference, rating) between the two " +
+          "responses of a drawn pair.",
+      ),
+    columns: columnsSchema
+      .default({})
+      .describe("csv and parquet (and jsonl): which columns hold the fields of a record."),
+    completion: completionSchema.default({}).describe("format rated: the keys of each rated completion."),
     splits: trainingSplits
       .default({})
       .describe("Split of prompts, deterministic from the seed and the prompt."),
@@ -161,38 +210,46 @@ const sourceFields = z
   .strict();
 
 /** A source's checks across keys; `key` (data or data.eval) names them in messages. */
-function checkedSource<T extends z.ZodTypeAny>(schema: T, key: string) {
-  return schema
-    .refine((d) => d.source === "synthetic" || d.path !== undefined, {
-      message: `${key}.path is required unless ${key}.source is synthetic`,
-      path: ["path"],
-    })
-    .refine((d) => d.generators === undefined || d.source === "alpaca-eval", {
-      message: `only alpaca-eval files name generators (${key}.source alpaca-eval)`,
-      path: ["generators"],
-    });
+function checkSource(key: string) {
+  return (d: z.infer<typeof sourceFields>, ctx: z.RefinementCtx) => {
+    const fail = (field: string, message: string) =>
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message, path: [field] });
+    if (d.source !== "synthetic" && d.path === undefined)
+      fail("path", `${key}.path is required unless ${key}.source is synthetic`);
+    if (d.generators !== undefined && d.source !== "alpaca-eval")
+      fail("generators", `only alpaca-eval files name generators (${key}.source alpaca-eval)`);
+    if (d.format !== "auto" && d.source !== "jsonl" && d.source !== "parquet")
+      fail("format", `${key}.format applies to the jsonl and parquet sources only`);
+  };
 }
 
-const evalSchema = checkedSource(
-  sourceFields.extend({
+const evalSchema = sourceFields
+  .extend({
     splits: evaluationSplits
       .default({})
       .describe(
         "Split of the evaluation source's prompts; only its test split is used. Default: all of it (test 1), " +
           "less the prompts of the training source's train and validation splits.",
       ),
-  }),
-  "data.eval",
-).describe(
-  "Evaluation source, with the same keys as `data` (but `eval`): when set, the disagreement and optimize " +
-    "stages use its test split (by default the whole source) while reward models train and validate on " +
-    "`data`'s train and validation splits (their test accuracy stays on `data`'s test split). A prompt of " +
-    "`data`'s train or validation split is dropped from it (counted as prompt-in-training), so no prompt the " +
-    "reward models saw is evaluated on: e.g. the same AlpacaEval file with other generators gives the held-out " +
-    "instructions answered by generators the reward models never saw. The rlhf stage uses neither.",
-);
+  })
+  .superRefine(checkSource("data.eval"))
+  .describe(
+    "Evaluation source, with the same keys as `data` (but `eval`): when set, the disagreement and optimize " +
+      "stages use its test split (by default the whole source) while reward models train and validate on " +
+      "`data`'s train and validation splits (their test accuracy stays on `data`'s test split). A prompt of " +
+      "`data`'s train or validation split is dropped from it (counted as prompt-in-training), so no prompt the " +
+      "reward models saw is evaluated on: e.g. the same AlpacaEval file with other generators gives the held-out " +
+      "instructions answered by generators the reward models never saw. The rlhf stage uses neither.",
+  );
 
-const dataSchema = checkedSource(sourceFields.extend({ eval: evalSchema.optional() }), "data");
+const dataSchema = sourceFields.extend({ eval: evalSchema.optional() }).superRefine(checkSource("data"));
+
+/** Keys renamed since earlier versions, for the unknown-key error: old path to new path. */
+export const renamedKeys: Record<string, string> = {
+  "data.csv": "data.columns",
+  "data.alpacaPairsPerInstruction": "data.pairsPerPrompt",
+  "data.alpacaMinPreferenceGap": "data.minRewardGap",
+};
 
 const featuresSchema = z
   .object({

@@ -6,7 +6,7 @@ import { defaultId, readLines } from "./read-lines.js";
 import { type EmptyResponsePolicy, pairRecord } from "./records.js";
 import type { LineRecord, PreferencePair } from "./types.js";
 
-export type CsvColumns = DataConfig["csv"];
+export type CsvColumns = Pick<DataConfig["columns"], "id" | "prompt" | "chosen" | "rejected">;
 
 /**
  * The file's lines, re-joined with "\n": csv-parse sees strictly decoded UTF-8 and counts lines as the file
@@ -22,7 +22,7 @@ function checkHeader(header: string[], columns: CsvColumns, file: string): strin
     if (column === undefined) continue;
     if (!header.includes(column)) {
       throw new UserError(
-        `${file}: missing column "${column}" (the header has: ${header.join(", ")}; see data.csv)`,
+        `${file}: missing column "${column}" (the header has: ${header.join(", ")}; see data.columns)`,
       );
     }
     if (header.indexOf(column) !== header.lastIndexOf(column)) {
@@ -42,7 +42,7 @@ function describeCsvError(error: CsvError, file: string): UserError {
 }
 
 /**
- * Pairs from a CSV file with a header row; `columns` (config data.csv) names the columns of each field;
+ * Pairs from a CSV file with a header row; `columns` (config data.columns) names the columns of each field;
  * an empty response as `onEmpty` says (data.onEmptyResponse), any other empty field is an error.
  */
 export async function* readCsvPairs(

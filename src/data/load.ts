@@ -1,10 +1,14 @@
 import type { SourceConfig } from "../config/schema.js";
 import { UserError } from "../runtime/errors.js";
-import { drawCandidatePairs, readAlpacaEvalSets } from "./alpaca-eval.js";
+import { readAlpacaEvalSets } from "./alpaca-eval.js";
+import { drawCandidatePairs } from "./candidate-sets.js";
 import { readCsvPairs } from "./csv.js";
+import type { JsonObject, Where } from "./fields.js";
 import { selectGenerators } from "./generators.js";
 import { readHhRlhfPairs } from "./hh-rlhf.js";
-import { readJsonlPairs } from "./jsonl.js";
+import { readJsonlPairs, readJsonRecords } from "./jsonl.js";
+import { pairsFromRecords } from "./pair-formats.js";
+import { ratedSetsFromRecords } from "./rated.js";
 import { collectRecords, isEmptyResponse, TOO_FEW_CANDIDATES, withEmptyKept } from "./records.js";
 import { assignSplits, SPLITS, splitPairs } from "./split.js";
 import { generateSynthetic } from "./synthetic.js";
@@ -94,20 +98,66 @@ function requirePath(data: SourceConfig, key: string): string {
 }
 
 /** Sources that are files of preference pairs (not candidate sets): they can be streamed pair by pair. */
-export const pairFileSources: readonly SourceConfig["source"][] = ["jsonl", "hh-rlhf", "csv"];
+export const pairFileSources: readonly SourceConfig["source"][] = ["jsonl", "hh-rlhf", "csv", "parquet"];
+
+/** Whether the configured data is a file of pairs, read by pairReader (rated completions are candidate sets). */
+export function streamsPairs(data: SourceConfig): boolean {
+  return pairFileSources.includes(data.source) && data.format !== "rated";
+}
+
+/** The columns a parquet file must have in data.format, and those read when present. */
+function parquetColumns(data: SourceConfig): { required: string[]; optional: string[] } {
+  const { id, prompt, chosen, rejected, completions } = data.columns;
+  const ids = id === undefined ? [] : [id];
+  if (data.format === "rated") return { required: [...ids, prompt, completions], optional: [] };
+  if (data.format === "standard" || data.format === "conversational")
+    return { required: [...ids, prompt, chosen, rejected], optional: [] };
+  // implicit-prompt has no prompt; auto tells the formats apart by it (and names a rated file's list).
+  const optional = data.format === "auto" ? [prompt, completions] : [];
+  return { required: [...ids, chosen, rejected], optional };
+}
+
+/** The records of a jsonl or parquet file (or folder of parquet shards). */
+function fileRecords(data: SourceConfig, path: string): AsyncIterable<{ where: Where; record: JsonObject }> {
+  if (data.source !== "parquet") return readJsonRecords(path);
+  return parquetRecords(path, parquetColumns(data));
+}
+
+/** Parquet's records, its reader loaded only when a parquet file is read. */
+async function* parquetRecords(
+  path: string,
+  { required, optional }: { required: string[]; optional: string[] },
+): AsyncGenerator<{ where: Where; record: JsonObject }> {
+  const { readParquetRecords } = await import("./parquet.js");
+  yield* readParquetRecords(path, required, optional);
+}
 
 /** The reader of a pair file source: the one dispatcher from data.source to a file format. */
 export function pairReader(data: SourceConfig, path: string): AsyncIterable<LineRecord<PreferencePair>> {
   if (data.source === "hh-rlhf") return readHhRlhfPairs(path, data.onEmptyResponse);
-  if (data.source === "csv") return readCsvPairs(path, data.csv, data.onEmptyResponse);
-  return readJsonlPairs(path, data.onEmptyResponse);
+  if (data.source === "csv") return readCsvPairs(path, data.columns, data.onEmptyResponse);
+  if (data.source === "parquet") {
+    const records = fileRecords(data, path);
+    return pairsFromRecords(records, data.format, { columns: data.columns }, data.onEmptyResponse);
+  }
+  return readJsonlPairs(path, data.onEmptyResponse, data.format, data.columns);
 }
 
-/** AlpacaEval candidate sets with data.generators applied (counting the sets it empties) and its description. */
-async function readAlpacaEval(data: SourceConfig, path: string, key: string) {
-  const read = await collectRecords(readAlpacaEvalSets(path, data.onEmptyResponse), path, data.maxPrompts);
+/** The reader of a candidate set source: AlpacaEval's files, or rated completions (jsonl or parquet). */
+function candidateSetReader(data: SourceConfig, path: string): AsyncIterable<LineRecord<CandidateSet>> {
+  if (data.source === "alpaca-eval") return readAlpacaEvalSets(path, data.onEmptyResponse);
+  return ratedSetsFromRecords(fileRecords(data, path), data, data.onEmptyResponse);
+}
+
+/**
+ * The candidate sets of AlpacaEval or rated completions, with data.generators applied (AlpacaEval only;
+ * counting the sets it empties), and their description.
+ */
+async function readCandidateSets(data: SourceConfig, path: string, key: string) {
+  const read = await collectRecords(candidateSetReader(data, path), path, data.maxPrompts);
+  const what = data.source === "alpaca-eval" ? "instructions" : "prompts of rated completions";
   if (data.generators === undefined) {
-    const description = withEmptyKept(`${read.values.length} instructions`, read.emptyKept);
+    const description = withEmptyKept(`${read.values.length} ${what}`, read.emptyKept);
     return { sets: read.values, dropped: read.dropped, description };
   }
   const selected = selectGenerators(read.values, data.generators, key, path);
@@ -118,7 +168,7 @@ async function readAlpacaEval(data: SourceConfig, path: string, key: string) {
     0,
   );
   const description = withEmptyKept(
-    `${selected.sets.length} instructions, ${selected.kept.length} of ${selected.all.length} generators`,
+    `${selected.sets.length} ${what}, ${selected.kept.length} of ${selected.all.length} generators`,
     emptyKept,
   );
   return { sets: selected.sets, dropped, description };
@@ -140,13 +190,13 @@ export async function loadDataset(data: SourceConfig, seed: number, key = "data"
     };
   }
   const path = requirePath(data, key);
-  if (data.source === "alpaca-eval") {
-    const { sets, dropped, description } = await readAlpacaEval(data, path, key);
-    const pairs = drawCandidatePairs(sets, data.alpacaPairsPerInstruction, data.alpacaMinPreferenceGap, seed);
+  if (data.source === "alpaca-eval" || data.format === "rated") {
+    const { sets, dropped, description } = await readCandidateSets(data, path, key);
+    const pairs = drawCandidatePairs(sets, data.pairsPerPrompt, data.minRewardGap, seed);
     return {
       ...fromCandidateSets(sets, pairs.slice(0, data.maxPairs), data, seed, key),
       dropped,
-      source: `alpaca-eval: ${path} (${description})`,
+      source: `${data.source}: ${path} (${description})`,
     };
   }
   const {

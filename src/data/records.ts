@@ -1,6 +1,6 @@
 import type { DataConfig } from "../config/schema.js";
 import { atLine, UserError } from "../runtime/errors.js";
-import type { Where } from "./fields.js";
+import { type Where, whereError } from "./fields.js";
 import type { LineRecord, PreferencePair } from "./types.js";
 
 /** Reasons a record is dropped, the keys of `Dataset.dropped`. */
@@ -19,9 +19,8 @@ export function isEmptyResponse(text: string): boolean {
 
 /** The error of data.onEmptyResponse: error; `what` names the field, e.g. `field "chosen"`. */
 export function emptyResponseError(where: Where, what: string): UserError {
-  return atLine(
-    where.file,
-    where.line,
+  return whereError(
+    where,
     `${what} is empty (data.onEmptyResponse is error; keep or drop would read the file)`,
   );
 }

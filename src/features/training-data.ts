@@ -1,5 +1,5 @@
 import type { Config, FeaturesConfig } from "../config/schema.js";
-import { checkSplits, loadDataset, pairFileSources, pairReader } from "../data/load.js";
+import { checkSplits, loadDataset, pairReader, streamsPairs } from "../data/load.js";
 import { collectRecords, withEmptyKept } from "../data/records.js";
 import { assignSplits, SPLITS } from "../data/split.js";
 import type { Dataset, LineRecord, Split } from "../data/types.js";
@@ -41,13 +41,13 @@ export function trainingDataFromDataset(dataset: Dataset, features: FeaturesConf
 }
 
 /**
- * Loads the data for training. Pair files (jsonl, hh-rlhf, csv) stream: each pair is featurised as it
+ * Loads the data for training. Pair files (jsonl, hh-rlhf, csv, parquet) stream: each pair is featurised as it
  * is read and its text dropped, keeping only its id (for the duplicate check) and its prompt (splits
  * are drawn per distinct prompt). The splits are those of loadDataset, pair for pair.
  */
 export async function loadTrainingData(config: Config): Promise<TrainingData> {
   const { data, features } = config;
-  if (!pairFileSources.includes(data.source) || data.path === undefined) {
+  if (!streamsPairs(data) || data.path === undefined) {
     return trainingDataFromDataset(await loadDataset(data, config.seed), features);
   }
   const path = data.path;

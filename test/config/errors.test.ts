@@ -63,9 +63,9 @@ test("errors caused by --set name the override, not the file", () => {
 });
 
 test("--set gives a string where the schema wants one, whatever YAML would read", () => {
-  const config = resolveConfig(applyOverrides({}, ["name=123", "data.csv.prompt=true"]), "c");
+  const config = resolveConfig(applyOverrides({}, ["name=123", "data.columns.prompt=true"]), "c");
   assert.equal(config.name, "123");
-  assert.equal(config.data.csv.prompt, "true");
+  assert.equal(config.data.columns.prompt, "true");
   // Numbers stay numbers where numbers are wanted.
   assert.equal(resolveConfig(applyOverrides({}, ["seed=7"]), "c").seed, 7);
 });
@@ -129,4 +129,29 @@ test("sizes that would run for ever have upper bounds", () => {
       new RegExp(`${key}: Number must be less`),
     );
   }
+});
+
+test("a renamed key names its new name", () => {
+  const message = messageOf(() =>
+    resolveConfig(
+      {
+        data: {
+          source: "csv",
+          path: "x.csv",
+          csv: { prompt: "q" },
+          alpacaPairsPerInstruction: 2,
+          alpacaMinPreferenceGap: 0.2,
+          eval: { source: "csv", path: "y.csv", csv: { prompt: "q" } },
+        },
+      },
+      "c.yaml",
+    ),
+  );
+  assert.match(message, /unknown key 'data\.csv' \(renamed to 'data\.columns'\)/);
+  assert.match(
+    message,
+    /unknown key 'data\.alpacaPairsPerInstruction' \(renamed to 'data\.pairsPerPrompt'\)/,
+  );
+  assert.match(message, /unknown key 'data\.alpacaMinPreferenceGap' \(renamed to 'data\.minRewardGap'\)/);
+  assert.match(message, /unknown key 'data\.eval\.csv' \(renamed to 'data\.eval\.columns'\)/);
 });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { drawCandidatePairs, eligiblePairs, readAlpacaEvalSets } from "../../src/data/alpaca-eval.js";
+import { readAlpacaEvalSets } from "../../src/data/alpaca-eval.js";
+import { drawCandidatePairs, eligiblePairs } from "../../src/data/candidate-sets.js";
 import { collectRecords } from "../../src/data/records.js";
 import type { CandidateSet } from "../../src/data/types.js";
 import { fixture, userError } from "./fixture.js";

@@ -88,7 +88,7 @@ test("loadDataset: hh-rlhf and csv sources", async () => {
     dataConfig({
       source: "csv",
       path: fixture("csv/good.csv"),
-      csv: { id: "pair", prompt: "question", chosen: "good", rejected: "bad" },
+      columns: { id: "pair", prompt: "question", chosen: "good", rejected: "bad" },
       splits: thirds,
     }),
     1,

@@ -1,13 +1,16 @@
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { configSchema } from "../../src/config/schema.js";
 import { readAlpacaEvalSets } from "../../src/data/alpaca-eval.js";
 import { readHhRlhfPairs } from "../../src/data/hh-rlhf.js";
-import { loadDataset } from "../../src/data/load.js";
+import { loadDataset, pairReader } from "../../src/data/load.js";
+import { readLines } from "../../src/data/read-lines.js";
 import { collectRecords } from "../../src/data/records.js";
 import { dataDir } from "../../src/runtime/paths.js";
+import { transcriptMessages, writeParquet } from "./parquet-files.js";
 
 const total = (dropped: Record<string, number>) => Object.values(dropped).reduce((a, b) => a + b, 0);
 
@@ -69,4 +72,42 @@ test("real data: loadDataset on AlpacaEval splits instructions and draws pairs p
     [dataset.pairs.train.length, dataset.pairs.validation.length, dataset.pairs.test.length],
     [564 * 6, 80 * 6, 161 * 6],
   );
+});
+
+test("real data: HH-RLHF as jsonl (format auto) and as conversational parquet reads as the hh-rlhf reader reads it", async (t) => {
+  const file = realFile("hh-rlhf/helpful-base-test.jsonl.gz");
+  if (file === undefined) return t.skip(skipMessage("hh-rlhf/helpful-base-test.jsonl.gz"));
+  const oracle = await collectRecords(readHhRlhfPairs(file, "drop"), file);
+  const data = (extra: Record<string, unknown>) =>
+    configSchema.parse({ data: { onEmptyResponse: "drop", ...extra } }).data;
+  const auto = await collectRecords(pairReader(data({ source: "jsonl", path: file }), file), file);
+  assert.deepEqual(auto, oracle);
+  // Each transcript as messages, parsed apart from the reader, in a parquet file of implicit-prompt dialogues.
+  const rows: { chosen: string; rejected: string }[] = [];
+  for await (const { text } of readLines(file)) rows.push(JSON.parse(text));
+  const parquet = join(mkdtempSync(join(tmpdir(), "align-real-parquet-")), "helpful-base-test.parquet");
+  writeParquet(
+    parquet,
+    { chosen: "messages", rejected: "messages" },
+    rows.map((row) => ({
+      chosen: transcriptMessages(row.chosen),
+      rejected: transcriptMessages(row.rejected),
+    })),
+    1000,
+  );
+  const read = await collectRecords(pairReader(data({ source: "parquet", path: parquet }), parquet), parquet);
+  const byLine = (pairs: { id: string }[]) =>
+    pairs.map((pair) => ({ ...pair, id: pair.id.replace(/^.*:/, "") }));
+  // Messages are stricter than text: in 7 pairs rejected runs on for one more assistant turn after chosen's
+  // last; the transcript reader keeps both turns as its response, the message reader drops the pair.
+  const kept = new Set(byLine(read.values).map((pair) => pair.id));
+  assert.deepEqual(
+    byLine(read.values),
+    byLine(oracle.values).filter((pair) => kept.has(pair.id)),
+  );
+  assert.equal(oracle.values.length - read.values.length, 7);
+  assert.deepEqual(read.dropped, {
+    ...oracle.dropped,
+    "prefix-mismatch": oracle.dropped["prefix-mismatch"] + 7,
+  });
 });
