@@ -1,11 +1,11 @@
 /**
  * Where a training step's time goes on the host kernels (heads.ts, adam.ts): one member's batch of 64
- * pairs, its loss and gradient, then its fused Adam pass over every weight, for the bench's shapes
+ * pairs, its loss and gradient, then its fused Adam pass over every weight (adam.wat), for the bench's shapes
  * (the dense mlp's two matrix products on the wasm backend, see dense-mlp.ts).
  */
 import type { FeaturePool } from "../src/features/pool.js";
 import { rowPoolOf } from "../src/features/pool.js";
-import { adamStep } from "../src/reward-model/adam.js";
+import { adamArena } from "../src/reward-model/adam.js";
 import { denseMlpBuffers, denseMlpLossAndGradient } from "../src/reward-model/dense-mlp.js";
 import { createScratch, type Head, lossAndGradient, type Weights } from "../src/reward-model/heads.js";
 import { createRng } from "../src/runtime/random.js";
@@ -33,8 +33,12 @@ function step(head: Head, pool: FeaturePool, hidden: number): [number, number] {
     head === "linear"
       ? { w: random(D) }
       : { w1: random(D * hidden), b1: new Float32Array(hidden), w2: random(hidden) };
-  const zeros = () =>
-    Object.fromEntries(Object.entries(weights).map(([n, a]) => [n, new Float32Array(a.length)]));
+  const arena = adamArena(Object.values(weights).flatMap((a) => [a.length, a.length, a.length, a.length]));
+  const zeros = () => Object.fromEntries(Object.entries(weights).map(([n, a]) => [n, arena.array(a.length)]));
+  for (const [name, a] of Object.entries(zeros())) {
+    a.set(weights[name]);
+    weights[name] = a;
+  }
   const grads = zeros();
   const m = zeros();
   const v = zeros();
@@ -49,7 +53,7 @@ function step(head: Head, pool: FeaturePool, hidden: number): [number, number] {
   });
   const adam = time(() => {
     for (const name of Object.keys(weights))
-      adamStep(weights[name], m[name], v[name], grads[name], 1e-4, 3, 0.01);
+      arena.step(weights[name], m[name], v[name], grads[name], 1e-4, 3, 0.01);
   });
   return [gradient, adam];
 }

@@ -3,7 +3,7 @@ import type { TrainingData } from "../features/training-data.js";
 import { UserError } from "../runtime/errors.js";
 import { createRng, deriveSeed, permutation } from "../runtime/random.js";
 import { pairAccuracy } from "./accuracy.js";
-import { adamStep } from "./adam.js";
+import { adamArena } from "./adam.js";
 import { denseMlpBuffers, denseMlpLossAndGradient } from "./dense-mlp.js";
 import { createScratch, lossAndGradient, type Weights } from "./heads.js";
 import { type HeadParams, initParams, l2Penalty, paramArrays, penalised, withArrays } from "./params.js";
@@ -134,14 +134,25 @@ export function* trainGroup(
   const members = start.length;
   const train = data.splits.train;
   const samples = start.map((s) => memberSample(train.length, s.seeds));
-  // Working copies, updated in place step by step; the states handed out are copies of them.
+  // Working copies in Adam's arena, updated in place step by step; the states handed out are copies
+  // of them. One gradient per tensor serves every member: Adam zeroes it as it consumes it.
+  const lengths = Object.values(paramArrays(start[0].params)).map((a) => a.length);
+  const arena = adamArena(Array.from({ length: 3 * members + 1 }, () => lengths).flat());
+  const inArena = (arrays: Weights): Weights =>
+    Object.fromEntries(
+      Object.entries(arrays).map(([name, a]) => {
+        const copy = arena.array(a.length);
+        copy.set(a);
+        return [name, copy];
+      }),
+    );
   const work = start.map((s) => ({
-    params: copyArrays(paramArrays(s.params)),
-    m: copyArrays(s.m),
-    v: copyArrays(s.v),
+    params: inArena(paramArrays(s.params)),
+    m: inArena(s.m),
+    v: inArena(s.v),
   }));
   const grads = Object.fromEntries(
-    Object.entries(work[0].params).map(([name, a]) => [name, new Float32Array(a.length)]),
+    Object.entries(work[0].params).map(([name, a]) => [name, arena.array(a.length)]),
   );
   const scratch = createScratch(start[0].params.hiddenUnits);
   const pool = data.pool;
@@ -182,7 +193,6 @@ export function* trainGroup(
       const pairs = Math.min(config.batchSize, train.length - from);
       step += 1;
       for (let g = 0; g < members; g++) {
-        for (const grad of Object.values(grads)) grad.fill(0);
         const { params, m, v } = work[g];
         const loss =
           denseMlp !== undefined && pool.kind === "dense"
@@ -190,7 +200,7 @@ export function* trainGroup(
             : lossAndGradient(head, params, grads, pool, orders[g], from, pairs, scratch);
         for (const name of Object.keys(params)) {
           const lambda = penalised(name) ? config.l2 : 0;
-          adamStep(params[name], m[name], v[name], grads[name], lambda, step, config.learningRate);
+          arena.step(params[name], m[name], v[name], grads[name], lambda, step, config.learningRate);
         }
         if (!Number.isFinite(loss)) throw diverged(states[g].member, epoch, loss);
         lossSums[g] += loss * pairs;
