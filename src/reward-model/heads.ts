@@ -131,7 +131,7 @@ export function createScratch(hidden: number): Scratch {
 }
 
 /** relu(pre)·w2. */
-function hiddenReward(pre: Float64Array, w2: Float32Array): number {
+export function hiddenReward(pre: Float64Array, w2: Float32Array): number {
   let sum = 0;
   for (let h = 0; h < pre.length; h++) if (pre[h] > 0) sum += pre[h] * w2[h];
   return sum;
@@ -144,10 +144,11 @@ export function reward(head: Head, weights: Weights, pool: FeaturePool, r: numbe
   return hiddenReward(scratch.pre[0], weights.w2);
 }
 
-/** The mlp head's backward pass for one response whose reward has gradient dr. */
-function backward(
-  pool: FeaturePool,
-  r: number,
+/**
+ * The mlp head's backward pass through w2 and relu for one response whose reward has gradient dr:
+ * adds into ∂w2 and ∂b1 and leaves ∂pre in dPre, for ∂W1 += xᵀ·∂pre.
+ */
+export function backwardHidden(
   pre: Float64Array,
   dr: number,
   w2: Float32Array,
@@ -162,6 +163,19 @@ function backward(
     } else dPre[h] = 0;
     gb1[h] += dPre[h];
   }
+}
+
+/** The mlp head's backward pass for one response whose reward has gradient dr. */
+function backward(
+  pool: FeaturePool,
+  r: number,
+  pre: Float64Array,
+  dr: number,
+  w2: Float32Array,
+  grads: Weights,
+  dPre: Float64Array,
+): void {
+  backwardHidden(pre, dr, w2, grads, dPre);
   addOuter(pool, r, dPre, grads.w1);
 }
 

@@ -3,11 +3,12 @@ import type { TrainingData } from "../features/training-data.js";
 import { UserError } from "../runtime/errors.js";
 import { createRng, deriveSeed, permutation } from "../runtime/random.js";
 import { pairAccuracy } from "./accuracy.js";
-import { adamArena } from "./adam.js";
+import { arenaBytes, createArena } from "./arena.js";
 import { denseMlpBuffers, denseMlpLossAndGradient } from "./dense-mlp.js";
 import { createScratch, lossAndGradient, type Weights } from "./heads.js";
 import { type HeadParams, initParams, l2Penalty, paramArrays, penalised, withArrays } from "./params.js";
 import { meanPairLoss, memberRewards } from "./score.js";
+import { longestRow, sparseMlpBuffers, sparseMlpBytes, sparseMlpLossAndGradient } from "./sparse-mlp.js";
 
 /** Seeds that make a member differ from the others; everything else is shared. */
 export interface MemberSeeds {
@@ -136,12 +137,20 @@ export function* trainGroup(
   const samples = start.map((s) => memberSample(train.length, s.seeds));
   // Working copies in Adam's arena, updated in place step by step; the states handed out are copies
   // of them. One gradient per tensor serves every member: Adam zeroes it as it consumes it.
-  const lengths = Object.values(paramArrays(start[0].params)).map((a) => a.length);
-  const arena = adamArena(Array.from({ length: 3 * members + 1 }, () => lengths).flat());
+  const pool = data.pool;
+  const hidden = start[0].params.hiddenUnits;
+  const longest = head === "mlp" && pool.kind === "sparse" ? longestRow(pool) : undefined;
+  const tensorBytes = Object.values(paramArrays(start[0].params)).reduce(
+    (sum, a) => sum + arenaBytes(a.length, 4),
+    0,
+  );
+  const arena = createArena(
+    (3 * members + 1) * tensorBytes + (longest === undefined ? 0 : sparseMlpBytes(longest, hidden)),
+  );
   const inArena = (arrays: Weights): Weights =>
     Object.fromEntries(
       Object.entries(arrays).map(([name, a]) => {
-        const copy = arena.array(a.length);
+        const copy = arena.float32(a.length);
         copy.set(a);
         return [name, copy];
       }),
@@ -152,14 +161,14 @@ export function* trainGroup(
     v: inArena(s.v),
   }));
   const grads = Object.fromEntries(
-    Object.entries(work[0].params).map(([name, a]) => [name, arena.array(a.length)]),
+    Object.entries(work[0].params).map(([name, a]) => [name, arena.float32(a.length)]),
   );
-  const scratch = createScratch(start[0].params.hiddenUnits);
-  const pool = data.pool;
+  const scratch = createScratch(hidden);
   const denseMlp =
     head === "mlp" && pool.kind === "dense"
-      ? denseMlpBuffers(config.batchSize, pool.dimension, start[0].params.hiddenUnits)
+      ? denseMlpBuffers(config.batchSize, pool.dimension, hidden)
       : undefined;
+  const sparseMlp = longest === undefined ? undefined : sparseMlpBuffers(arena, longest, hidden);
   let states = start;
   let step = start[0].step;
   const total = (config.epochs - start[0].history.length) * train.length - start[0].position;
@@ -197,10 +206,12 @@ export function* trainGroup(
         const loss =
           denseMlp !== undefined && pool.kind === "dense"
             ? denseMlpLossAndGradient(params, grads, pool, orders[g], from, pairs, denseMlp)
-            : lossAndGradient(head, params, grads, pool, orders[g], from, pairs, scratch);
+            : sparseMlp !== undefined && pool.kind === "sparse"
+              ? sparseMlpLossAndGradient(arena, params, grads, pool, orders[g], from, pairs, sparseMlp)
+              : lossAndGradient(head, params, grads, pool, orders[g], from, pairs, scratch);
         for (const name of Object.keys(params)) {
           const lambda = penalised(name) ? config.l2 : 0;
-          arena.step(params[name], m[name], v[name], grads[name], lambda, step, config.learningRate);
+          arena.adam(params[name], m[name], v[name], grads[name], lambda, step, config.learningRate);
         }
         if (!Number.isFinite(loss)) throw diverged(states[g].member, epoch, loss);
         lossSums[g] += loss * pairs;

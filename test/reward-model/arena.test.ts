@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs";
-import { ADAM, adamArena } from "../../src/reward-model/adam.js";
+import { ADAM, arenaBytes, createArena } from "../../src/reward-model/arena.js";
 import { initBackend } from "../../src/runtime/backend.js";
 import { createRng } from "../../src/runtime/random.js";
 
@@ -16,14 +16,14 @@ test("the fused Adam step with L2 follows tf.train.adam on the gradient plus 2λ
   const gradient = (x: tf.Tensor) => tf.mul(tf.sub(x, target), scale);
   const reference = tf.variable(tf.tensor1d(start));
   const optimizer = tf.train.adam(0.05);
-  const arena = adamArena([4, 4, 4, 4]);
-  const [param, m, v, grad] = [arena.array(4), arena.array(4), arena.array(4), arena.array(4)];
+  const arena = createArena(4 * arenaBytes(4, 4));
+  const [param, m, v, grad] = [arena.float32(4), arena.float32(4), arena.float32(4), arena.float32(4)];
   param.set(start);
   for (let step = 1; step <= 20; step++) {
     const withL2 = tf.add(gradient(reference), tf.mul(reference, 2 * lambda));
     optimizer.applyGradients([{ name: reference.name, tensor: withL2 }]);
     grad.set(gradient(tf.tensor1d(param)).dataSync());
-    arena.step(param, m, v, grad, lambda, step, 0.05);
+    arena.adam(param, m, v, grad, lambda, step, 0.05);
     const want = reference.dataSync();
     for (let i = 0; i < 4; i++) {
       assert.ok(Math.abs(param[i] - want[i]) < 1e-5, `step ${step}, x[${i}]: ${param[i]} vs ${want[i]}`);
@@ -61,8 +61,8 @@ function scalarStep(
 test("the WebAssembly step gives the scalar loop's bits, odd lengths included, and zeroes the gradient", () => {
   const rng = createRng(5);
   for (const length of [1, 2, 7, 1000]) {
-    const arena = adamArena([length, length, length, length, length]);
-    const [param, m, v, grad, filler] = [0, 1, 2, 3, 4].map(() => arena.array(length));
+    const arena = createArena(5 * arenaBytes(length, 4));
+    const [param, m, v, grad, filler] = [0, 1, 2, 3, 4].map(() => arena.float32(length));
     filler.fill(1);
     const want = [param, m, v].map((a) => new Float32Array(a.length));
     for (let i = 0; i < length; i++) want[0][i] = param[i] = rng.normal() * 0.1;
@@ -72,7 +72,7 @@ test("the WebAssembly step gives the scalar loop's bits, odd lengths included, a
         sparse && i % 2 ? 0 : rng.normal() * 10 ** rng.int(4),
       );
       grad.set(gradient);
-      arena.step(param, m, v, grad, 1e-3, step, 0.02);
+      arena.adam(param, m, v, grad, 1e-3, step, 0.02);
       scalarStep(want[0], want[1], want[2], gradient, 1e-3, step, 0.02);
       assert.deepEqual([param, m, v].map(bytes), want.map(bytes), `length ${length}, step ${step}`);
       assert.ok(
@@ -88,8 +88,8 @@ test("the WebAssembly step gives the scalar loop's bits, odd lengths included, a
 });
 
 test("an arena refuses arrays past its room or outside it", () => {
-  const arena = adamArena([3]);
-  const a = arena.array(3);
-  assert.throws(() => arena.array(1), /full/);
-  assert.throws(() => arena.step(new Float32Array(3), a, a, a, 0, 1, 0.1), /outside the arena/);
+  const arena = createArena(arenaBytes(3, 4));
+  const a = arena.float32(3);
+  assert.throws(() => arena.float32(1), /full/);
+  assert.throws(() => arena.adam(new Float32Array(3), a, a, a, 0, 1, 0.1), /outside the arena/);
 });
