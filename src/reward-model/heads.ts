@@ -8,7 +8,8 @@ import type { FeaturePool } from "../features/pool.js";
  * a step was a few dozen kernel launches, each a pass over memory with its own allocation, and exact
  * Adam with L2 over all D·H weights was a dozen more passes; measured (`npm run bench`, and the
  * profile in README's "Speed and scale"), the ops' overhead, not the arithmetic, was the time. Here a
- * step is one pass over the batch's non-zeros and one fused Adam pass over the weights (adam.ts).
+ * step is one pass over the batch's non-zeros and one fused Adam pass over the weights (arena.ts, in
+ * WebAssembly SIMD, as are the sparse mlp head's row loops in training: sparse-mlp.ts).
  * Every sum runs in float64 in a fixed order, and a member's numbers depend on its own weights and
  * data alone: the same bytes whatever group, thread or machine trains it.
  *
@@ -182,7 +183,7 @@ function backward(
 /**
  * One member's mean Bradley-Terry loss over the pairs order[from .. from + count) (pair p: pool rows
  * 2p chosen, 2p + 1 rejected), adding its gradient into `grads` (zeroed by the caller; the L2 term
- * is Adam's, see adam.ts). With d = ∂loss/∂margin / count:
+ * is Adam's, see arena.ts). With d = ∂loss/∂margin / count:
  *   linear: ∂w += d·(x_chosen − x_rejected);
  *   mlp, per response with dr = ±d: ∂w2 += dr·relu(pre); ∂pre = dr·w2·[pre > 0]; ∂b1 += ∂pre; ∂W1 += xᵀ·∂pre.
  */

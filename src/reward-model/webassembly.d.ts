@@ -1,5 +1,5 @@
 /**
- * The part of the WebAssembly JS API that adam.ts uses: Node has it built in, but TypeScript's lib
+ * The part of the WebAssembly JS API that arena.ts uses: Node has it built in, but TypeScript's lib
  * declares it only with the DOM's, which this project leaves out.
  */
 declare namespace WebAssembly {
