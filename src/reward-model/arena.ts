@@ -7,7 +7,8 @@ export const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } as const;
  * Memory for a training group's arrays (weights, Adam's moments, gradients, work buffers), where the
  * hot loops run as WebAssembly SIMD (kernels.wat). Why: the fused Adam step passes over every weight
  * of every member at every step (the L2 term touches them all), and in scalar JS it was 45% of the mlp
- * head's time, its forward and backward passes 34% (README's "Speed and scale"); two float64 lanes
+ * head's time, its forward and backward passes 34%, and a dense linear head's dot products and row
+ * updates nearly all of its time (README's "Speed and scale"); two float64 lanes
  * at a time, on the same operations in the same order, they give the same bits in about half the
  * time. The arrays are plain typed-array views, so JS reads and writes them as any other.
  */
@@ -42,6 +43,10 @@ export interface Arena {
   ): void;
   /** G1[indices[k], ·] += values[k]·d over the first `count` entries, k in order (G1 [D, H], d [H]). */
   addOuter(indices: Int32Array, values: Float32Array, count: number, d: Float64Array, g1: Float32Array): void;
+  /** x·w in four partial sums, (s0 + s1) + (s2 + s3), as heads.ts's dot on a dense row. */
+  dot(x: Float32Array, w: Float32Array): number;
+  /** g += scale·x. */
+  addScaled(x: Float32Array, scale: number, g: Float32Array): void;
 }
 
 interface Kernels {
@@ -69,6 +74,8 @@ interface Kernels {
     hidden: number,
   ): void;
   addOuter(indices: number, values: number, count: number, d: number, g1: number, hidden: number): void;
+  dot(x: number, w: number, length: number): number;
+  addScaled(x: number, scale: number, g: number, length: number): void;
 }
 
 let compiled: WebAssembly.Module | undefined;
@@ -127,6 +134,14 @@ export function createArena(bytes: number): Arena {
     addOuter(indices, values, count, d, g1) {
       if (g1.length % d.length !== 0) throw new Error("addOuter: shapes differ");
       kernels.addOuter(at(indices), at(values), count, at(d), at(g1), d.length);
+    },
+    dot(x, w) {
+      if (x.length !== w.length) throw new Error("dot: lengths differ");
+      return kernels.dot(at(x), at(w), x.length);
+    },
+    addScaled(x, scale, g) {
+      if (x.length !== g.length) throw new Error("addScaled: lengths differ");
+      kernels.addScaled(at(x), scale, at(g), x.length);
     },
   };
 }

@@ -141,4 +141,66 @@
                     (f64.load (i32.add (local.get $d) (i32.shl (local.get $h) (i32.const 3))))))))))
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
         (br $entries))))
+
+  ;; Σ_i x[i]·w[i] over float32 arrays in four partial sums (lanes i mod 4), then (s0 + s1) + (s2 + s3),
+  ;; the tail added into s0 first: heads.ts's dot on a dense row.
+  (func (export "dot") (param $x i32) (param $w i32) (param $n i32) (result f64)
+    (local $at i32) (local $end i32) (local $low v128) (local $high v128) (local $xv v128) (local $wv v128)
+    (local $sum f64)
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (block $quadsDone
+      (loop $quads
+        (br_if $quadsDone (i32.gt_u (i32.add (local.get $at) (i32.const 16)) (local.get $end)))
+        (local.set $xv (v128.load (i32.add (local.get $x) (local.get $at))))
+        (local.set $wv (v128.load (i32.add (local.get $w) (local.get $at))))
+        (local.set $low
+          (f64x2.add (local.get $low)
+            (f64x2.mul (f64x2.promote_low_f32x4 (local.get $xv)) (f64x2.promote_low_f32x4 (local.get $wv)))))
+        (local.set $high
+          (f64x2.add (local.get $high)
+            (f64x2.mul
+              (f64x2.promote_low_f32x4
+                (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $xv) (local.get $xv)))
+              (f64x2.promote_low_f32x4
+                (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $wv) (local.get $wv))))))
+        (local.set $at (i32.add (local.get $at) (i32.const 16)))
+        (br $quads)))
+    (local.set $sum (f64x2.extract_lane 0 (local.get $low)))
+    (block $tailDone
+      (loop $tail
+        (br_if $tailDone (i32.ge_u (local.get $at) (local.get $end)))
+        (local.set $sum
+          (f64.add (local.get $sum)
+            (f64.mul
+              (f64.promote_f32 (f32.load (i32.add (local.get $x) (local.get $at))))
+              (f64.promote_f32 (f32.load (i32.add (local.get $w) (local.get $at)))))))
+        (local.set $at (i32.add (local.get $at) (i32.const 4)))
+        (br $tail)))
+    (f64.add
+      (f64.add (local.get $sum) (f64x2.extract_lane 1 (local.get $low)))
+      (f64.add (f64x2.extract_lane 0 (local.get $high)) (f64x2.extract_lane 1 (local.get $high)))))
+
+  ;; g[i] += scale·x[i] over float32 arrays: heads.ts's addScaledRow on a dense row.
+  (func (export "addScaled") (param $x i32) (param $scale f64) (param $g i32) (param $n i32)
+    (local $at i32) (local $end i32) (local $scaleV v128) (local $to i32)
+    (local.set $scaleV (f64x2.splat (local.get $scale)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (block $pairsDone
+      (loop $pairs
+        (br_if $pairsDone (i32.gt_u (i32.add (local.get $at) (i32.const 8)) (local.get $end)))
+        (local.set $to (i32.add (local.get $g) (local.get $at)))
+        (v128.store64_lane 0 (local.get $to)
+          (f32x4.demote_f64x2_zero
+            (f64x2.add (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $to)))
+              (f64x2.mul (local.get $scaleV)
+                (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $x) (local.get $at))))))))
+        (local.set $at (i32.add (local.get $at) (i32.const 8)))
+        (br $pairs)))
+    (if (i32.lt_u (local.get $at) (local.get $end))
+      (then
+        (local.set $to (i32.add (local.get $g) (local.get $at)))
+        (f32.store (local.get $to)
+          (f32.demote_f64
+            (f64.add (f64.promote_f32 (f32.load (local.get $to)))
+              (f64.mul (local.get $scale) (f64.promote_f32 (f32.load (i32.add (local.get $x) (local.get $at)))))))))))
 )

@@ -4,6 +4,7 @@ import { UserError } from "../runtime/errors.js";
 import { createRng, deriveSeed, permutation } from "../runtime/random.js";
 import { pairAccuracy } from "./accuracy.js";
 import { arenaBytes, createArena } from "./arena.js";
+import { denseLinearBuffers, denseLinearBytes, denseLinearLossAndGradient } from "./dense-linear.js";
 import { denseMlpBuffers, denseMlpLossAndGradient } from "./dense-mlp.js";
 import { createScratch, lossAndGradient, type Weights } from "./heads.js";
 import { type HeadParams, initParams, l2Penalty, paramArrays, penalised, withArrays } from "./params.js";
@@ -140,12 +141,15 @@ export function* trainGroup(
   const pool = data.pool;
   const hidden = start[0].params.hiddenUnits;
   const longest = head === "mlp" && pool.kind === "sparse" ? longestRow(pool) : undefined;
+  const denseLinear = head === "linear" && pool.kind === "dense";
   const tensorBytes = Object.values(paramArrays(start[0].params)).reduce(
     (sum, a) => sum + arenaBytes(a.length, 4),
     0,
   );
   const arena = createArena(
-    (3 * members + 1) * tensorBytes + (longest === undefined ? 0 : sparseMlpBytes(longest, hidden)),
+    (3 * members + 1) * tensorBytes +
+      (longest === undefined ? 0 : sparseMlpBytes(longest, hidden)) +
+      (denseLinear ? denseLinearBytes(pool.dimension) : 0),
   );
   const inArena = (arrays: Weights): Weights =>
     Object.fromEntries(
@@ -169,6 +173,7 @@ export function* trainGroup(
       ? denseMlpBuffers(config.batchSize, pool.dimension, hidden)
       : undefined;
   const sparseMlp = longest === undefined ? undefined : sparseMlpBuffers(arena, longest, hidden);
+  const denseRows = denseLinear ? denseLinearBuffers(arena, pool.dimension) : undefined;
   let states = start;
   let step = start[0].step;
   const total = (config.epochs - start[0].history.length) * train.length - start[0].position;
@@ -208,7 +213,9 @@ export function* trainGroup(
             ? denseMlpLossAndGradient(params, grads, pool, orders[g], from, pairs, denseMlp)
             : sparseMlp !== undefined && pool.kind === "sparse"
               ? sparseMlpLossAndGradient(arena, params, grads, pool, orders[g], from, pairs, sparseMlp)
-              : lossAndGradient(head, params, grads, pool, orders[g], from, pairs, scratch);
+              : denseRows !== undefined && pool.kind === "dense"
+                ? denseLinearLossAndGradient(arena, params, grads, pool, orders[g], from, pairs, denseRows)
+                : lossAndGradient(head, params, grads, pool, orders[g], from, pairs, scratch);
         for (const name of Object.keys(params)) {
           const lambda = penalised(name) ? config.l2 : 0;
           arena.adam(params[name], m[name], v[name], grads[name], lambda, step, config.learningRate);
