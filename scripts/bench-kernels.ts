@@ -1,11 +1,17 @@
 /**
- * Where a training step's time goes on the host kernels (heads.ts, sparse-mlp.ts, arena.ts): one member's batch of 64
- * pairs, its loss and gradient, then its fused Adam pass over every weight (adam.wat), for the bench's shapes
- * (the dense mlp's two matrix products on the wasm backend, see dense-mlp.ts).
+ * Where a training step's time goes on the host kernels as training runs them (heads.ts, sparse-mlp.ts,
+ * dense-linear.ts, arena.ts): one member's batch of 64 pairs, its loss and gradient, then its fused
+ * Adam pass over every weight (kernels.wat), for the bench's shapes (the dense mlp's two matrix
+ * products on the wasm backend, see dense-mlp.ts).
  */
 import type { FeaturePool } from "../src/features/pool.js";
 import { rowPoolOf } from "../src/features/pool.js";
 import { arenaBytes, createArena } from "../src/reward-model/arena.js";
+import {
+  denseLinearBuffers,
+  denseLinearBytes,
+  denseLinearLossAndGradient,
+} from "../src/reward-model/dense-linear.js";
 import { denseMlpBuffers, denseMlpLossAndGradient } from "../src/reward-model/dense-mlp.js";
 import { createScratch, type Head, lossAndGradient, type Weights } from "../src/reward-model/heads.js";
 import {
@@ -42,7 +48,8 @@ function step(head: Head, pool: FeaturePool, hidden: number): [number, number] {
   const longest = head === "mlp" && pool.kind === "sparse" ? longestRow(pool) : 0;
   const arena = createArena(
     4 * Object.values(weights).reduce((n, a) => n + arenaBytes(a.length, 4), 0) +
-      sparseMlpBytes(longest, hidden),
+      sparseMlpBytes(longest, hidden) +
+      denseLinearBytes(D),
   );
   const zeros = () =>
     Object.fromEntries(Object.entries(weights).map(([n, a]) => [n, arena.float32(a.length)]));
@@ -57,10 +64,13 @@ function step(head: Head, pool: FeaturePool, hidden: number): [number, number] {
   const scratch = createScratch(hidden);
   const buffers = denseMlpBuffers(PAIRS, D, hidden);
   const sparseBuffers = sparseMlpBuffers(arena, longest, hidden);
+  const denseRows = denseLinearBuffers(arena, D);
   const gradient = time(() => {
     for (const g of Object.values(grads)) g.fill(0);
     if (head === "mlp" && pool.kind === "dense") {
       denseMlpLossAndGradient(weights, grads, pool, order, 0, PAIRS, buffers);
+    } else if (head === "linear" && pool.kind === "dense") {
+      denseLinearLossAndGradient(arena, weights, grads, pool, order, 0, PAIRS, denseRows);
     } else if (head === "mlp" && pool.kind === "sparse") {
       sparseMlpLossAndGradient(arena, weights, grads, pool, order, 0, PAIRS, sparseBuffers);
     } else lossAndGradient(head, weights, grads, pool, order, 0, PAIRS, scratch);
