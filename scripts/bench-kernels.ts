@@ -1,13 +1,25 @@
 /**
- * Where a training step's time goes on the host kernels (heads.ts, adam.ts): one member's batch of 64
- * pairs, its loss and gradient, then its fused Adam pass over every weight, for the bench's shapes
- * (the dense mlp's two matrix products on the wasm backend, see dense-mlp.ts).
+ * Where a training step's time goes on the host kernels as training runs them (heads.ts, sparse-mlp.ts,
+ * dense-linear.ts, arena.ts): one member's batch of 64 pairs, its loss and gradient, then its fused
+ * Adam pass over every weight (kernels.wat), for the bench's shapes (the dense mlp's two matrix
+ * products on the wasm backend, see dense-mlp.ts).
  */
 import type { FeaturePool } from "../src/features/pool.js";
 import { rowPoolOf } from "../src/features/pool.js";
-import { adamStep } from "../src/reward-model/adam.js";
+import { arenaBytes, createArena } from "../src/reward-model/arena.js";
+import {
+  denseLinearBuffers,
+  denseLinearBytes,
+  denseLinearLossAndGradient,
+} from "../src/reward-model/dense-linear.js";
 import { denseMlpBuffers, denseMlpLossAndGradient } from "../src/reward-model/dense-mlp.js";
 import { createScratch, type Head, lossAndGradient, type Weights } from "../src/reward-model/heads.js";
+import {
+  longestRow,
+  sparseMlpBuffers,
+  sparseMlpBytes,
+  sparseMlpLossAndGradient,
+} from "../src/reward-model/sparse-mlp.js";
 import { createRng } from "../src/runtime/random.js";
 
 /** Median milliseconds of `fn` over `runs` calls after two warm-ups. */
@@ -33,23 +45,39 @@ function step(head: Head, pool: FeaturePool, hidden: number): [number, number] {
     head === "linear"
       ? { w: random(D) }
       : { w1: random(D * hidden), b1: new Float32Array(hidden), w2: random(hidden) };
+  const longest = head === "mlp" && pool.kind === "sparse" ? longestRow(pool) : 0;
+  const arena = createArena(
+    4 * Object.values(weights).reduce((n, a) => n + arenaBytes(a.length, 4), 0) +
+      sparseMlpBytes(longest, hidden) +
+      denseLinearBytes(D),
+  );
   const zeros = () =>
-    Object.fromEntries(Object.entries(weights).map(([n, a]) => [n, new Float32Array(a.length)]));
+    Object.fromEntries(Object.entries(weights).map(([n, a]) => [n, arena.float32(a.length)]));
+  for (const [name, a] of Object.entries(zeros())) {
+    a.set(weights[name]);
+    weights[name] = a;
+  }
   const grads = zeros();
   const m = zeros();
   const v = zeros();
   const order = Int32Array.from({ length: PAIRS }, (_, p) => p);
   const scratch = createScratch(hidden);
   const buffers = denseMlpBuffers(PAIRS, D, hidden);
+  const sparseBuffers = sparseMlpBuffers(arena, longest, hidden);
+  const denseRows = denseLinearBuffers(arena, D);
   const gradient = time(() => {
     for (const g of Object.values(grads)) g.fill(0);
     if (head === "mlp" && pool.kind === "dense") {
       denseMlpLossAndGradient(weights, grads, pool, order, 0, PAIRS, buffers);
+    } else if (head === "linear" && pool.kind === "dense") {
+      denseLinearLossAndGradient(arena, weights, grads, pool, order, 0, PAIRS, denseRows);
+    } else if (head === "mlp" && pool.kind === "sparse") {
+      sparseMlpLossAndGradient(arena, weights, grads, pool, order, 0, PAIRS, sparseBuffers);
     } else lossAndGradient(head, weights, grads, pool, order, 0, PAIRS, scratch);
   });
   const adam = time(() => {
     for (const name of Object.keys(weights))
-      adamStep(weights[name], m[name], v[name], grads[name], 1e-4, 3, 0.01);
+      arena.adam(weights[name], m[name], v[name], grads[name], 1e-4, 3, 0.01);
   });
   return [gradient, adam];
 }

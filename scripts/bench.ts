@@ -8,7 +8,11 @@
  * series: 1×, 4×, 16× the training pairs and 5, 10, 20 members. Each measurement runs in a fresh
  * process, so its peak RSS is its own. Last, the PPO loop against PyTorch (scripts/bench-ppo.ts).
  *
- *   npm run bench [-- --runs 5 --scaling-runs 3 --no-torch]
+ *   npm run bench [-- --runs 5 --scaling-runs 3 --no-torch --torch-threads 1]
+ *
+ * PyTorch runs with as many threads as there are cores unless --torch-threads says otherwise: on cores
+ * shared with other work, its OpenMP threads wait on each other (measured here: 40 s with 2 threads
+ * against 1.6 s with 1 on the paper-figure1 sparse shape, load average 6 on 2 cores).
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -37,6 +41,7 @@ interface Measurement {
 
 interface ChildSpec {
   features: string;
+  torchThreads: number;
   config: Config;
   copies: number;
   members: number;
@@ -86,7 +91,7 @@ function torchRun(spec: ChildSpec, input: "dense" | "sparse"): Measurement {
     `--lr=${rm.learningRate}`,
     `--l2=${rm.l2}`,
     `--init-scale=${rm.initScale}`,
-    `--threads=${availableParallelism()}`,
+    `--threads=${spec.torchThreads}`,
     ...(rm.bootstrap ? ["--bootstrap"] : []),
   ]);
 }
@@ -126,6 +131,7 @@ async function main(): Promise<void> {
       runs: { type: "string", default: "5" },
       "scaling-runs": { type: "string", default: "3" },
       "no-torch": { type: "boolean", default: false },
+      "torch-threads": { type: "string" },
       child: { type: "string" },
     },
   });
@@ -133,6 +139,7 @@ async function main(): Promise<void> {
   const runs = Number(values.runs);
   const scalingRuns = Number(values["scaling-runs"]);
   const cores = availableParallelism();
+  const torchThreads = Number(values["torch-threads"] ?? cores);
 
   // Without the real data, synthetic pairs of the same count (590 prompts × 4 pairs ≈ 2346).
   const configPath = join(root, "configs/paper-figure1.yaml");
@@ -158,7 +165,7 @@ async function main(): Promise<void> {
     `align bench: ${config.name} shape, ${rm.members} ${rm.head} members, D = ${config.features.dimension}, ` +
       `${rm.epochs} epochs, batch ${rm.batchSize}, bootstrap ${rm.bootstrap}; ${data.source}\n` +
       `${trainPairs} training pairs (featurised in ${featurising.toFixed(2)} s), ${cores} cores, ` +
-      `node ${process.versions.node}, tfjs wasm; PyTorch ${torchVersion} with ${cores} threads; ` +
+      `node ${process.versions.node}, tfjs wasm; PyTorch ${torchVersion} with ${torchThreads} thread(s); ` +
       `medians of ${runs} runs (scaling: ${scalingRuns})\n`,
   );
 
@@ -189,7 +196,14 @@ async function main(): Promise<void> {
     on: { features: string; config: Config; trainPairs: number } = { features, config, trainPairs },
   ) => {
     const shaped = { ...on.config, rewardModel: { ...on.config.rewardModel, head } };
-    const spec: ChildSpec = { features: on.features, config: shaped, copies, members, jobs: cores };
+    const spec: ChildSpec = {
+      features: on.features,
+      torchThreads,
+      config: shaped,
+      copies,
+      members,
+      jobs: cores,
+    };
     const samples = variants.map(() => [] as Measurement[]);
     for (let r = 0; r < count; r++) for (const [i, [, run]] of variants.entries()) samples[i].push(run(spec));
     const medians = samples.map(summarize);

@@ -8,7 +8,8 @@ import type { FeaturePool } from "../features/pool.js";
  * a step was a few dozen kernel launches, each a pass over memory with its own allocation, and exact
  * Adam with L2 over all D·H weights was a dozen more passes; measured (`npm run bench`, and the
  * profile in README's "Speed and scale"), the ops' overhead, not the arithmetic, was the time. Here a
- * step is one pass over the batch's non-zeros and one fused Adam pass over the weights (adam.ts).
+ * step is one pass over the batch's non-zeros and one fused Adam pass over the weights (arena.ts, in
+ * WebAssembly SIMD, as are the sparse mlp head's row loops in training: sparse-mlp.ts).
  * Every sum runs in float64 in a fixed order, and a member's numbers depend on its own weights and
  * data alone: the same bytes whatever group, thread or machine trains it.
  *
@@ -131,7 +132,7 @@ export function createScratch(hidden: number): Scratch {
 }
 
 /** relu(pre)·w2. */
-function hiddenReward(pre: Float64Array, w2: Float32Array): number {
+export function hiddenReward(pre: Float64Array, w2: Float32Array): number {
   let sum = 0;
   for (let h = 0; h < pre.length; h++) if (pre[h] > 0) sum += pre[h] * w2[h];
   return sum;
@@ -144,10 +145,11 @@ export function reward(head: Head, weights: Weights, pool: FeaturePool, r: numbe
   return hiddenReward(scratch.pre[0], weights.w2);
 }
 
-/** The mlp head's backward pass for one response whose reward has gradient dr. */
-function backward(
-  pool: FeaturePool,
-  r: number,
+/**
+ * The mlp head's backward pass through w2 and relu for one response whose reward has gradient dr:
+ * adds into ∂w2 and ∂b1 and leaves ∂pre in dPre, for ∂W1 += xᵀ·∂pre.
+ */
+export function backwardHidden(
   pre: Float64Array,
   dr: number,
   w2: Float32Array,
@@ -162,13 +164,26 @@ function backward(
     } else dPre[h] = 0;
     gb1[h] += dPre[h];
   }
+}
+
+/** The mlp head's backward pass for one response whose reward has gradient dr. */
+function backward(
+  pool: FeaturePool,
+  r: number,
+  pre: Float64Array,
+  dr: number,
+  w2: Float32Array,
+  grads: Weights,
+  dPre: Float64Array,
+): void {
+  backwardHidden(pre, dr, w2, grads, dPre);
   addOuter(pool, r, dPre, grads.w1);
 }
 
 /**
  * One member's mean Bradley-Terry loss over the pairs order[from .. from + count) (pair p: pool rows
  * 2p chosen, 2p + 1 rejected), adding its gradient into `grads` (zeroed by the caller; the L2 term
- * is Adam's, see adam.ts). With d = ∂loss/∂margin / count:
+ * is Adam's, see arena.ts). With d = ∂loss/∂margin / count:
  *   linear: ∂w += d·(x_chosen − x_rejected);
  *   mlp, per response with dr = ±d: ∂w2 += dr·relu(pre); ∂pre = dr·w2·[pre > 0]; ∂b1 += ∂pre; ∂W1 += xᵀ·∂pre.
  */

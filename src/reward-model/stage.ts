@@ -1,5 +1,4 @@
 import { rmSync } from "node:fs";
-import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import type { Dataset } from "../data/types.js";
 import { rowEntries } from "../features/pool.js";
@@ -7,7 +6,7 @@ import { splitSizes, type TrainingData, trainingDataFromDataset } from "../featu
 import { startWorkers } from "../jobs/pool.js";
 import { runScheduled } from "../jobs/schedule.js";
 import { type JobPlan, shardItems } from "../jobs/shard.js";
-import { defaultJobs } from "../jobs/threads.js";
+import { defaultJobs, freeCores } from "../jobs/threads.js";
 import { writePlot } from "../plots/render.js";
 import { lockMembers, type RunContext, writeShared } from "../run/folder.js";
 import { type Stage, stageDir } from "../run/stage.js";
@@ -163,8 +162,8 @@ function trainInThisThread(ctx: RunContext, job: TrainingJob, plans: MemberPlan[
 /**
  * Trains the given members of an ensemble (those not finished yet; all of them under --force) into
  * `ensembleDir` with `jobs` threads: this one and jobs − 1 workers, started before `load` reads the
- * data so that their start-up overlaps it. Without `jobs`, the amount of work decides (defaultJobs),
- * once the data is read. The members are locked while they train (see lockMembers).
+ * data so that their start-up overlaps it. Without `jobs`, the amount of work and the cores other work
+ * leaves free decide (defaultJobs, freeCores), once the data is read. The members are locked while they train (see lockMembers).
  */
 export async function trainMembers(
   ctx: RunContext,
@@ -204,7 +203,7 @@ async function trainLocked(
     const data = await load();
     const job = trainingJob(ctx, data, ensembleDir);
     const { groups, epochs } = planGroups(job, plans);
-    const threads = jobs ?? defaultJobs(trainingWork(job, epochs), availableParallelism());
+    const threads = jobs ?? defaultJobs(trainingWork(job, epochs), freeCores());
     ctx.logger.info(
       { pairs: splitSizes(data), jobs: threads },
       `${data.source}: ${data.pool.rows / 2} pairs featurised; ${threads} thread(s)`,

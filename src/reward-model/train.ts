@@ -3,11 +3,13 @@ import type { TrainingData } from "../features/training-data.js";
 import { UserError } from "../runtime/errors.js";
 import { createRng, deriveSeed, permutation } from "../runtime/random.js";
 import { pairAccuracy } from "./accuracy.js";
-import { adamStep } from "./adam.js";
+import { arenaBytes, createArena } from "./arena.js";
+import { denseLinearBuffers, denseLinearBytes, denseLinearLossAndGradient } from "./dense-linear.js";
 import { denseMlpBuffers, denseMlpLossAndGradient } from "./dense-mlp.js";
 import { createScratch, lossAndGradient, type Weights } from "./heads.js";
 import { type HeadParams, initParams, l2Penalty, paramArrays, penalised, withArrays } from "./params.js";
 import { meanPairLoss, memberRewards } from "./score.js";
+import { longestRow, sparseMlpBuffers, sparseMlpBytes, sparseMlpLossAndGradient } from "./sparse-mlp.js";
 
 /** Seeds that make a member differ from the others; everything else is shared. */
 export interface MemberSeeds {
@@ -134,21 +136,44 @@ export function* trainGroup(
   const members = start.length;
   const train = data.splits.train;
   const samples = start.map((s) => memberSample(train.length, s.seeds));
-  // Working copies, updated in place step by step; the states handed out are copies of them.
+  // Working copies in Adam's arena, updated in place step by step; the states handed out are copies
+  // of them. One gradient per tensor serves every member: Adam zeroes it as it consumes it.
+  const pool = data.pool;
+  const hidden = start[0].params.hiddenUnits;
+  const longest = head === "mlp" && pool.kind === "sparse" ? longestRow(pool) : undefined;
+  const denseLinear = head === "linear" && pool.kind === "dense";
+  const tensorBytes = Object.values(paramArrays(start[0].params)).reduce(
+    (sum, a) => sum + arenaBytes(a.length, 4),
+    0,
+  );
+  const arena = createArena(
+    (3 * members + 1) * tensorBytes +
+      (longest === undefined ? 0 : sparseMlpBytes(longest, hidden)) +
+      (denseLinear ? denseLinearBytes(pool.dimension) : 0),
+  );
+  const inArena = (arrays: Weights): Weights =>
+    Object.fromEntries(
+      Object.entries(arrays).map(([name, a]) => {
+        const copy = arena.float32(a.length);
+        copy.set(a);
+        return [name, copy];
+      }),
+    );
   const work = start.map((s) => ({
-    params: copyArrays(paramArrays(s.params)),
-    m: copyArrays(s.m),
-    v: copyArrays(s.v),
+    params: inArena(paramArrays(s.params)),
+    m: inArena(s.m),
+    v: inArena(s.v),
   }));
   const grads = Object.fromEntries(
-    Object.entries(work[0].params).map(([name, a]) => [name, new Float32Array(a.length)]),
+    Object.entries(work[0].params).map(([name, a]) => [name, arena.float32(a.length)]),
   );
-  const scratch = createScratch(start[0].params.hiddenUnits);
-  const pool = data.pool;
+  const scratch = createScratch(hidden);
   const denseMlp =
     head === "mlp" && pool.kind === "dense"
-      ? denseMlpBuffers(config.batchSize, pool.dimension, start[0].params.hiddenUnits)
+      ? denseMlpBuffers(config.batchSize, pool.dimension, hidden)
       : undefined;
+  const sparseMlp = longest === undefined ? undefined : sparseMlpBuffers(arena, longest, hidden);
+  const denseRows = denseLinear ? denseLinearBuffers(arena, pool.dimension) : undefined;
   let states = start;
   let step = start[0].step;
   const total = (config.epochs - start[0].history.length) * train.length - start[0].position;
@@ -182,15 +207,18 @@ export function* trainGroup(
       const pairs = Math.min(config.batchSize, train.length - from);
       step += 1;
       for (let g = 0; g < members; g++) {
-        for (const grad of Object.values(grads)) grad.fill(0);
         const { params, m, v } = work[g];
         const loss =
           denseMlp !== undefined && pool.kind === "dense"
             ? denseMlpLossAndGradient(params, grads, pool, orders[g], from, pairs, denseMlp)
-            : lossAndGradient(head, params, grads, pool, orders[g], from, pairs, scratch);
+            : sparseMlp !== undefined && pool.kind === "sparse"
+              ? sparseMlpLossAndGradient(arena, params, grads, pool, orders[g], from, pairs, sparseMlp)
+              : denseRows !== undefined && pool.kind === "dense"
+                ? denseLinearLossAndGradient(arena, params, grads, pool, orders[g], from, pairs, denseRows)
+                : lossAndGradient(head, params, grads, pool, orders[g], from, pairs, scratch);
         for (const name of Object.keys(params)) {
           const lambda = penalised(name) ? config.l2 : 0;
-          adamStep(params[name], m[name], v[name], grads[name], lambda, step, config.learningRate);
+          arena.adam(params[name], m[name], v[name], grads[name], lambda, step, config.learningRate);
         }
         if (!Number.isFinite(loss)) throw diverged(states[g].member, epoch, loss);
         lossSums[g] += loss * pairs;

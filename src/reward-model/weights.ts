@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { endianness } from "node:os";
 import { join } from "node:path";
 import type { FeaturesConfig } from "../config/schema.js";
 import { UserError } from "../runtime/errors.js";
@@ -33,7 +34,9 @@ export function saveWeights(dir: string, params: HeadParams, features: FeaturesC
   let offset = 0;
   for (const [name, t] of entries) {
     tensors.push({ name, shape: t.shape, byteOffset: offset * 4, length: t.data.length });
-    for (let i = 0; i < t.data.length; i++) blob.setFloat32((offset + i) * 4, t.data[i], true);
+    // A little-endian machine's floats are the file's bytes: one copy instead of a call per weight.
+    if (endianness() === "LE") new Float32Array(blob.buffer, offset * 4, t.data.length).set(t.data);
+    else for (let i = 0; i < t.data.length; i++) blob.setFloat32((offset + i) * 4, t.data[i], true);
     offset += t.data.length;
   }
   const manifest: WeightsManifest = {
