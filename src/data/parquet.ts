@@ -131,15 +131,49 @@ async function pageRanges(
   return starts.map((rowStart, i) => [rowStart, starts[i + 1] ?? groupEnd]);
 }
 
-/** A column's values in a row group, a page (or the whole group) at a time. */
-async function* columnValues(
+/** A page's values, read row by row: `take(i)` hands value i over (it is not kept for another read). */
+interface Page {
+  length: number;
+  take(i: number): unknown;
+}
+
+/**
+ * A page of byte strings packed into one buffer with their end offsets. Kept as hyparquet gives them (a
+ * view per value into the decompressed page), a page's ~8,000 views outlive a few young-generation
+ * collections while its rows are read, so V8 promotes them and holds the decompressed page until a
+ * full collection; packed, a page is two typed arrays and each row's view dies young.
+ */
+function packedPage(values: Uint8Array[]): Page {
+  const ends = new Int32Array(values.length + 1);
+  for (let i = 0; i < values.length; i++) ends[i + 1] = ends[i] + values[i].length;
+  const bytes = new Uint8Array(ends[values.length]);
+  for (let i = 0; i < values.length; i++) bytes.set(values[i], ends[i]);
+  return { length: values.length, take: (i) => bytes.subarray(ends[i], ends[i + 1]) };
+}
+
+function listPage(values: unknown[]): Page {
+  return {
+    length: values.length,
+    take(i) {
+      const value = values[i];
+      values[i] = undefined;
+      return value;
+    },
+  };
+}
+
+/**
+ * A column's values in a row group, a page (or the whole group) at a time. Taken column-wise (onChunk):
+ * hyparquet's rows (onComplete) would be one more array per row.
+ */
+async function* columnPages(
   file: string,
   parquet: OpenParquet,
   column: string,
   ranges: [number, number][],
-): AsyncGenerator<unknown[]> {
+): AsyncGenerator<Page> {
   for (const [rowStart, rowEnd] of ranges) {
-    let values: unknown[] = [];
+    const values: unknown[] = [];
     try {
       await parquetRead({
         file: parquet.buffer,
@@ -150,15 +184,23 @@ async function* columnValues(
         rowEnd,
         useOffsetIndex: true,
         parsers: KEEP_BYTES,
-        rowFormat: "array",
-        onComplete: (rows: unknown[][]) => {
-          values = rows.map((row) => row[0]);
+        onChunk: ({ columnData, rowStart: chunkStart, rowEnd: chunkEnd }) => {
+          for (let row = Math.max(rowStart, chunkStart); row < Math.min(rowEnd, chunkEnd); row++) {
+            values.push(columnData[row - chunkStart]);
+          }
         },
       });
     } catch (error) {
       throw corrupt(file, error);
     }
-    yield values;
+    if (values.length !== rowEnd - rowStart) {
+      throw corrupt(
+        file,
+        new Error(`column "${column}" holds ${values.length} of rows ${rowStart}-${rowEnd}`),
+      );
+    }
+    const strings = values.every((value) => value instanceof Uint8Array);
+    yield strings ? packedPage(values as Uint8Array[]) : listPage(values);
   }
 }
 
@@ -170,25 +212,27 @@ async function* rowGroupRecords(
   groupStart: number,
   columns: readonly string[],
 ): AsyncGenerator<JsonObject> {
+  const noPage: Page = { length: 0, take: () => undefined };
   const streams = await Promise.all(
     columns.map(async (column) => ({
       column,
-      pages: columnValues(file, parquet, column, await pageRanges(parquet.buffer, group, groupStart, column)),
-      values: [] as unknown[],
+      pages: columnPages(file, parquet, column, await pageRanges(parquet.buffer, group, groupStart, column)),
+      page: noPage,
       at: 0,
     })),
   );
   for (let row = 0; row < Number(group.num_rows); row++) {
     const record: JsonObject = {};
     for (const stream of streams) {
-      while (stream.at === stream.values.length) {
+      while (stream.at === stream.page.length) {
+        // The finished page goes before the next is read: memory holds one page of the column.
+        stream.page = noPage;
         const next = await stream.pages.next();
         if (next.done) throw corrupt(file, new Error(`column "${stream.column}" ends before its row group`));
-        stream.values = next.value;
+        stream.page = next.value;
         stream.at = 0;
       }
-      const value = stream.values[stream.at];
-      stream.values[stream.at++] = undefined;
+      const value = stream.page.take(stream.at++);
       try {
         record[stream.column] = decoded(value);
       } catch {
