@@ -138,17 +138,25 @@ interface Page {
 }
 
 /**
- * A page of byte strings packed into one buffer with their end offsets. Kept as hyparquet gives them (a
- * view per value into the decompressed page), a page's ~8,000 views outlive a few young-generation
- * collections while its rows are read, so V8 promotes them and holds the decompressed page until a
- * full collection; packed, a page is two typed arrays and each row's view dies young.
+ * Pages of byte strings, each packed into one buffer with its values' end offsets; the buffers are reused
+ * from page to page of a column (a page is read only once its predecessor's rows are). Kept as hyparquet
+ * gives them (a view per value into the decompressed page), a page's ~8,000 views outlive a few
+ * young-generation collections while its rows are read, so V8 promotes them, and with them holds the
+ * decompressed page, until a full collection; packed, each row's view dies young and no page leaves a
+ * buffer behind.
  */
-function packedPage(values: Uint8Array[]): Page {
-  const ends = new Int32Array(values.length + 1);
-  for (let i = 0; i < values.length; i++) ends[i + 1] = ends[i] + values[i].length;
-  const bytes = new Uint8Array(ends[values.length]);
-  for (let i = 0; i < values.length; i++) bytes.set(values[i], ends[i]);
-  return { length: values.length, take: (i) => bytes.subarray(ends[i], ends[i + 1]) };
+function pagePacker(): (values: Uint8Array[]) => Page {
+  let bytes = new Uint8Array(0);
+  let ends = new Int32Array(0);
+  return (values) => {
+    if (ends.length < values.length + 1) ends = new Int32Array(2 * (values.length + 1));
+    for (let i = 0; i < values.length; i++) ends[i + 1] = ends[i] + values[i].length;
+    const size = ends[values.length];
+    if (bytes.length < size) bytes = new Uint8Array(2 * size);
+    for (let i = 0; i < values.length; i++) bytes.set(values[i], ends[i]);
+    const page = { bytes, ends };
+    return { length: values.length, take: (i) => page.bytes.subarray(page.ends[i], page.ends[i + 1]) };
+  };
 }
 
 function listPage(values: unknown[]): Page {
@@ -172,6 +180,7 @@ async function* columnPages(
   column: string,
   ranges: [number, number][],
 ): AsyncGenerator<Page> {
+  const packed = pagePacker();
   for (const [rowStart, rowEnd] of ranges) {
     const values: unknown[] = [];
     try {
@@ -200,7 +209,7 @@ async function* columnPages(
       );
     }
     const strings = values.every((value) => value instanceof Uint8Array);
-    yield strings ? packedPage(values as Uint8Array[]) : listPage(values);
+    yield strings ? packed(values as Uint8Array[]) : listPage(values);
   }
 }
 
