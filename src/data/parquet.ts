@@ -131,15 +131,58 @@ async function pageRanges(
   return starts.map((rowStart, i) => [rowStart, starts[i + 1] ?? groupEnd]);
 }
 
-/** A column's values in a row group, a page (or the whole group) at a time. */
-async function* columnValues(
+/** A page's values, read row by row: `take(i)` hands value i over (it is not kept for another read). */
+interface Page {
+  length: number;
+  take(i: number): unknown;
+}
+
+/**
+ * Pages of byte strings, each packed into one buffer with its values' end offsets; the buffers are reused
+ * from page to page of a column (a page is read only once its predecessor's rows are). Kept as hyparquet
+ * gives them (a view per value into the decompressed page), a page's ~8,000 views outlive a few
+ * young-generation collections while its rows are read, so V8 promotes them, and with them holds the
+ * decompressed page, until a full collection; packed, each row's view dies young and no page leaves a
+ * buffer behind.
+ */
+function pagePacker(): (values: Uint8Array[]) => Page {
+  let bytes = new Uint8Array(0);
+  let ends = new Int32Array(0);
+  return (values) => {
+    if (ends.length < values.length + 1) ends = new Int32Array(2 * (values.length + 1));
+    for (let i = 0; i < values.length; i++) ends[i + 1] = ends[i] + values[i].length;
+    const size = ends[values.length];
+    if (bytes.length < size) bytes = new Uint8Array(2 * size);
+    for (let i = 0; i < values.length; i++) bytes.set(values[i], ends[i]);
+    const page = { bytes, ends };
+    return { length: values.length, take: (i) => page.bytes.subarray(page.ends[i], page.ends[i + 1]) };
+  };
+}
+
+function listPage(values: unknown[]): Page {
+  return {
+    length: values.length,
+    take(i) {
+      const value = values[i];
+      values[i] = undefined;
+      return value;
+    },
+  };
+}
+
+/**
+ * A column's values in a row group, a page (or the whole group) at a time. Taken column-wise (onChunk):
+ * hyparquet's rows (onComplete) would be one more array per row.
+ */
+async function* columnPages(
   file: string,
   parquet: OpenParquet,
   column: string,
   ranges: [number, number][],
-): AsyncGenerator<unknown[]> {
+): AsyncGenerator<Page> {
+  const packed = pagePacker();
   for (const [rowStart, rowEnd] of ranges) {
-    let values: unknown[] = [];
+    const values: unknown[] = [];
     try {
       await parquetRead({
         file: parquet.buffer,
@@ -150,15 +193,23 @@ async function* columnValues(
         rowEnd,
         useOffsetIndex: true,
         parsers: KEEP_BYTES,
-        rowFormat: "array",
-        onComplete: (rows: unknown[][]) => {
-          values = rows.map((row) => row[0]);
+        onChunk: ({ columnData, rowStart: chunkStart, rowEnd: chunkEnd }) => {
+          for (let row = Math.max(rowStart, chunkStart); row < Math.min(rowEnd, chunkEnd); row++) {
+            values.push(columnData[row - chunkStart]);
+          }
         },
       });
     } catch (error) {
       throw corrupt(file, error);
     }
-    yield values;
+    if (values.length !== rowEnd - rowStart) {
+      throw corrupt(
+        file,
+        new Error(`column "${column}" holds ${values.length} of rows ${rowStart}-${rowEnd}`),
+      );
+    }
+    const strings = values.every((value) => value instanceof Uint8Array);
+    yield strings ? packed(values as Uint8Array[]) : listPage(values);
   }
 }
 
@@ -170,25 +221,27 @@ async function* rowGroupRecords(
   groupStart: number,
   columns: readonly string[],
 ): AsyncGenerator<JsonObject> {
+  const noPage: Page = { length: 0, take: () => undefined };
   const streams = await Promise.all(
     columns.map(async (column) => ({
       column,
-      pages: columnValues(file, parquet, column, await pageRanges(parquet.buffer, group, groupStart, column)),
-      values: [] as unknown[],
+      pages: columnPages(file, parquet, column, await pageRanges(parquet.buffer, group, groupStart, column)),
+      page: noPage,
       at: 0,
     })),
   );
   for (let row = 0; row < Number(group.num_rows); row++) {
     const record: JsonObject = {};
     for (const stream of streams) {
-      while (stream.at === stream.values.length) {
+      while (stream.at === stream.page.length) {
+        // The finished page goes before the next is read: memory holds one page of the column.
+        stream.page = noPage;
         const next = await stream.pages.next();
         if (next.done) throw corrupt(file, new Error(`column "${stream.column}" ends before its row group`));
-        stream.values = next.value;
+        stream.page = next.value;
         stream.at = 0;
       }
-      const value = stream.values[stream.at];
-      stream.values[stream.at++] = undefined;
+      const value = stream.page.take(stream.at++);
       try {
         record[stream.column] = decoded(value);
       } catch {

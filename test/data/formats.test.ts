@@ -188,6 +188,23 @@ test("parquet: columns streamed page by page (pages of each column apart) or a r
   }
 });
 
+test("parquet: a byte string that is not UTF-8 is an error naming its row and column, on any page", async () => {
+  const rows: Record<string, unknown>[] = Array.from({ length: 600 }, (_, i) => ({
+    prompt: `question ${i}`,
+    chosen: `good answer ${i}`,
+    rejected: `bad answer ${i}`,
+  }));
+  rows[437].chosen = new Uint8Array([0x67, 0xff, 0x6f]);
+  const path = join(dir, "not-utf8.parquet");
+  writeParquet(path, { prompt: "string", chosen: "string", rejected: "string" }, rows, 600, {
+    pageSize: 1024,
+  });
+  await assert.rejects(
+    readPairs({ source: "parquet", path }),
+    userError(/not-utf8\.parquet: row 438: column "chosen" holds bytes that are not valid UTF-8/),
+  );
+});
+
 /** AlpacaEval's fixture as UltraFeedback-style rated completions: {id, instruction, completions: [...]}. */
 const alpaca = jsonLines(fixture("alpaca-eval/good.jsonl")) as {
   id: string;
