@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { closest, distance } from "fastest-levenshtein";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import {
   ZodArray,
@@ -14,6 +13,7 @@ import {
 } from "zod";
 import { UserError } from "../runtime/errors.js";
 import { dataDir, packagePath } from "../runtime/paths.js";
+import { suggestKey } from "../runtime/suggest.js";
 import { type Config, configSchema, renamedKeys, type SourceConfig } from "./schema.js";
 
 /** The new name of a renamed key (data.eval has data's keys, renamed alike), if it was renamed. */
@@ -50,15 +50,6 @@ function schemaAt(path: readonly (string | number)[]): ZodTypeAny | undefined {
     else if (node instanceof ZodArray) node = node.element;
     else return undefined;
   }
-}
-
-/** The closest known key to a misspelt one (case ignored), when it is near enough to be a likely typo. */
-export function suggestKey(key: string, known: string[]): string | undefined {
-  if (known.length === 0) return undefined;
-  const lower = known.map((k) => k.toLowerCase());
-  const best = closest(key.toLowerCase(), lower);
-  const tolerance = Math.max(1, Math.floor(key.length / 3));
-  return distance(key.toLowerCase(), best) <= tolerance ? known[lower.indexOf(best)] : undefined;
 }
 
 function valueAt(raw: unknown, path: readonly (string | number)[]): unknown {

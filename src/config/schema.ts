@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { Split } from "../data/types.js";
 
 /**
  * The single place where every config key is declared: its type, range, default and help text.
@@ -27,8 +28,6 @@ export const claimIds = [
   "theory-variance-aware-risk",
 ] as const;
 export type ClaimId = (typeof claimIds)[number];
-
-type Split = "train" | "validation" | "test";
 
 export const stageNames = ["train-rm", "disagreement", "optimize", "simulate", "rlhf"] as const;
 export type StageName = (typeof stageNames)[number];

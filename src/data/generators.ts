@@ -1,6 +1,6 @@
-import { suggestKey } from "../config/load.js";
 import type { SourceConfig } from "../config/schema.js";
 import { UserError } from "../runtime/errors.js";
+import { suggestKey } from "../runtime/suggest.js";
 import type { CandidateSet } from "./types.js";
 
 /** data.generators: a list (the generators kept), `{include}` (the same) or `{exclude}` (all others kept). */

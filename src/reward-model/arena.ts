@@ -1,7 +1,5 @@
+import { ADAM } from "../runtime/adam.js";
 import { KERNELS_WASM } from "./kernels-wasm.js";
-
-/** Adam's constants: tfjs's defaults (tf.train.adam), as the PyTorch reference of the bench uses too. */
-export const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } as const;
 
 /**
  * Memory for a training group's arrays (weights, Adam's moments, gradients, work buffers), where the

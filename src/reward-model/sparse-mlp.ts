@@ -50,12 +50,8 @@ function copyRow(pool: RowPool, r: number, buffers: SparseMlpBuffers, side: numb
   const { indices, values } = pool.chunks[pool.chunk[r]];
   const start = pool.start[r];
   const count = pool.length[r];
-  const toIndices = buffers.indices[side];
-  const toValues = buffers.values[side];
-  for (let k = 0; k < count; k++) {
-    toIndices[k] = indices[start + k];
-    toValues[k] = values[start + k];
-  }
+  buffers.indices[side].set(indices.subarray(start, start + count));
+  buffers.values[side].set(values.subarray(start, start + count));
   return count;
 }
 

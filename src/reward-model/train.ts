@@ -105,8 +105,18 @@ function diverged(member: number, epoch: number, loss: number): TrainingDiverged
   );
 }
 
-const copyArrays = (arrays: Weights): Weights =>
-  Object.fromEntries(Object.entries(arrays).map(([name, a]) => [name, a.slice()]));
+/** Copies of the arrays, each in memory from `allocate` (by default its own). */
+const copyArrays = (
+  arrays: Weights,
+  allocate: (length: number) => Float32Array = (length) => new Float32Array(length),
+): Weights =>
+  Object.fromEntries(
+    Object.entries(arrays).map(([name, a]) => {
+      const copy = allocate(a.length);
+      copy.set(a);
+      return [name, copy];
+    }),
+  );
 
 /** Where a group's training is: at the end of an epoch, or at a pause inside one. */
 export interface GroupProgress {
@@ -151,14 +161,7 @@ export function* trainGroup(
       (longest === undefined ? 0 : sparseMlpBytes(longest, hidden)) +
       (denseLinear ? denseLinearBytes(pool.dimension) : 0),
   );
-  const inArena = (arrays: Weights): Weights =>
-    Object.fromEntries(
-      Object.entries(arrays).map(([name, a]) => {
-        const copy = arena.float32(a.length);
-        copy.set(a);
-        return [name, copy];
-      }),
-    );
+  const inArena = (arrays: Weights): Weights => copyArrays(arrays, (length) => arena.float32(length));
   const work = start.map((s) => ({
     params: inArena(paramArrays(s.params)),
     m: inArena(s.m),

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { ADAM } from "../reward-model/arena.js";
+import { ADAM } from "../runtime/adam.js";
 
 /**
  * Adam on backend variables, with its state in the open so that a checkpoint can hold it. The same

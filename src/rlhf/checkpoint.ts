@@ -84,19 +84,8 @@ export function loadTrialState(path: string, fingerprint: TrialFingerprint): Tri
     }
   }
   const { ppo, checkpoints, samples } = fields.state;
-  const { iteration, adam, rng, order, cursor } = ppo;
-  return {
-    ppo: {
-      iteration,
-      weights: arrays.weights,
-      adam: { ...adam, m: arrays.m, v: arrays.v },
-      rng,
-      order,
-      cursor,
-    },
-    checkpoints,
-    samples,
-  };
+  const adam = { ...ppo.adam, m: arrays.m, v: arrays.v };
+  return { ppo: { ...ppo, weights: arrays.weights, adam }, checkpoints, samples };
 }
 
 export function removeTrialState(path: string): void {

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
 import { UserError } from "../runtime/errors.js";
 import { writeFileAtomic, writeJsonAtomic } from "../runtime/files.js";
+import { type BlobEntry, packFloat32LE, unpackFloat32LE } from "../runtime/float32-blob.js";
 import { createRng, type Rng } from "../runtime/random.js";
 import { sampleIndex } from "./candidate-policy.js";
 import { lookup, matMul } from "./matmul.js";
@@ -203,22 +204,13 @@ interface PolicyManifest {
   shape: GruShape;
   dtype: "float32";
   byteOrder: "little-endian";
-  tensors: { name: string; shape: number[]; byteOffset: number; length: number }[];
+  tensors: BlobEntry[];
   vocabulary: string[];
 }
 
 export function savePolicy(dir: string, params: GruParams, vocabulary: string[]): void {
-  const total = TENSOR_NAMES.reduce((n, name) => n + params.tensors[name].data.length, 0);
-  const blob = new DataView(new ArrayBuffer(total * 4));
-  const tensors: PolicyManifest["tensors"] = [];
-  let offset = 0;
-  for (const name of TENSOR_NAMES) {
-    const t = params.tensors[name];
-    tensors.push({ name, shape: t.shape, byteOffset: offset * 4, length: t.data.length });
-    for (let i = 0; i < t.data.length; i++) blob.setFloat32((offset + i) * 4, t.data[i], true);
-    offset += t.data.length;
-  }
-  writeFileAtomic(join(dir, "policy.bin"), new Uint8Array(blob.buffer));
+  const { bytes, entries: tensors } = packFloat32LE(TENSOR_NAMES.map((name) => [name, params.tensors[name]]));
+  writeFileAtomic(join(dir, "policy.bin"), bytes);
   const manifest: PolicyManifest = {
     format: POLICY_FORMAT,
     version: POLICY_VERSION,
@@ -244,13 +236,6 @@ export function loadPolicy(dir: string): GruParams {
   if (manifest.format !== POLICY_FORMAT || manifest.version !== POLICY_VERSION) {
     throw new UserError(`${manifestPath}: not an ${POLICY_FORMAT} v${POLICY_VERSION} file`);
   }
-  const view = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
-  const tensors: GruParams["tensors"] = {};
-  for (const t of manifest.tensors) {
-    if (t.byteOffset + t.length * 4 > blob.byteLength) throw new UserError(`${dir}/policy.bin: truncated`);
-    const data = new Float32Array(t.length);
-    for (let i = 0; i < t.length; i++) data[i] = view.getFloat32(t.byteOffset + i * 4, true);
-    tensors[t.name] = { shape: t.shape, data };
-  }
+  const tensors = unpackFloat32LE(blob, manifest.tensors, `${dir}/policy.bin`);
   return { shape: manifest.shape, tensors };
 }

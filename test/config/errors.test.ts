@@ -3,8 +3,9 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { applyOverrides, loadConfig, resolveConfig, suggestKey } from "../../src/config/load.js";
+import { applyOverrides, loadConfig, resolveConfig } from "../../src/config/load.js";
 import { UserError } from "../../src/runtime/errors.js";
+import { suggestKey } from "../../src/runtime/suggest.js";
 
 const dir = mkdtempSync(join(tmpdir(), "align-config-errors-"));
 const file = (name: string, text: string) => {

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs";
-import { ADAM, arenaBytes, createArena } from "../../src/reward-model/arena.js";
+import { arenaBytes, createArena } from "../../src/reward-model/arena.js";
+import { ADAM } from "../../src/runtime/adam.js";
 import { initBackend } from "../../src/runtime/backend.js";
 import { createRng } from "../../src/runtime/random.js";
 
