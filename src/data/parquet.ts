@@ -3,14 +3,24 @@ import { type FileHandle, open } from "node:fs/promises";
 import { join } from "node:path";
 import {
   type AsyncBuffer,
+  type ColumnChunk,
   type Compressors,
   type FileMetaData,
   parquetMetadataAsync,
   parquetRead,
   readOffsetIndex,
+  type SchemaElement,
 } from "hyparquet";
 import { UserError } from "../runtime/errors.js";
 import { type JsonObject, type Where, whereError } from "./fields.js";
+import {
+  isFlatStringColumn,
+  type Page,
+  type PageArrays,
+  pageArrays,
+  type ReadInto,
+  stringColumnPages,
+} from "./parquet-strings.js";
 
 /** Where a parquet row is: errors say `file: row N: column "x"`. */
 function rowWhere(file: string, line: number): Where {
@@ -21,9 +31,10 @@ function rowWhere(file: string, line: number): Where {
  * Parquet through hyparquet: pure JavaScript, no native build, maintained, reads the nested list<struct>
  * columns of conversations and every codec the Hugging Face hub's files use (snappy built in; zstd, gzip,
  * brotli, lz4 from hyparquet-compressors, loaded only for a file that needs them: it costs ~10 MB of memory).
- * Only the columns asked for are read and, where the file has offset indexes (hyparquet-writer writes them;
- * pyarrow with write_page_index), each column one page at a time, each page decoded once: memory holds a
- * page of each column, whatever the row-group size. Without offset indexes, a row group at a time.
+ * Flat string columns, most of what preference data holds, are laid out from their pages by
+ * parquet-strings.ts. Only the columns asked for are read and, where the file has offset indexes
+ * (hyparquet-writer writes them; pyarrow with write_page_index), each column one page at a time: memory
+ * holds a page of each column, whatever the row-group size. Without offset indexes, a row group at a time.
  */
 
 type RowGroup = FileMetaData["row_groups"][number];
@@ -68,18 +79,26 @@ function corrupt(file: string, error: unknown): UserError {
   return new UserError(`${file}: not a readable parquet file (${(error as Error).message})`);
 }
 
+/** Fills `into` with the file's bytes from `position`. */
+function reader(handle: FileHandle): ReadInto {
+  return async (into, position) => {
+    const { bytesRead } = await handle.read(into, 0, into.length, position);
+    if (bytesRead !== into.length)
+      throw new Error(`read ${bytesRead} of ${into.length} bytes at ${position}`);
+  };
+}
+
 /**
  * A file as hyparquet reads it: each slice one read into a buffer of its own size (hyparquet's
  * asyncBufferFromFile opens a stream per slice and copies its chunks: more garbage per page).
  */
-function fileBuffer(handle: FileHandle, byteLength: number): AsyncBuffer {
+function fileBuffer(read: ReadInto, byteLength: number): AsyncBuffer {
   return {
     byteLength,
     async slice(start: number, end = byteLength): Promise<ArrayBuffer> {
-      const bytes = Buffer.allocUnsafeSlow(end - start);
-      const { bytesRead } = await handle.read(bytes, 0, end - start, start);
-      if (bytesRead !== end - start) throw new Error(`read ${bytesRead} of ${end - start} bytes at ${start}`);
-      return bytes.buffer as ArrayBuffer;
+      const bytes = new Uint8Array(end - start);
+      await read(bytes, start);
+      return bytes.buffer;
     },
   };
 }
@@ -93,70 +112,42 @@ async function compressorsFor(metadata: FileMetaData): Promise<Compressors | und
 }
 
 interface OpenParquet {
+  read: ReadInto;
   buffer: AsyncBuffer;
   metadata: FileMetaData;
   compressors?: Compressors;
 }
 
 async function openParquet(file: string, handle: FileHandle): Promise<OpenParquet> {
-  const buffer = fileBuffer(handle, (await handle.stat()).size);
+  const read = reader(handle);
+  const buffer = fileBuffer(read, (await handle.stat()).size);
   try {
     const metadata = await parquetMetadataAsync(buffer);
-    return { buffer, metadata, compressors: await compressorsFor(metadata) };
+    return { read, buffer, metadata, compressors: await compressorsFor(metadata) };
   } catch (error) {
     throw corrupt(file, error);
   }
 }
 
-/**
- * The row ranges of a column's pages in a row group (of its first leaf, for a nested column), from its offset
- * index; the whole group when it has none.
- */
-async function pageRanges(
-  buffer: AsyncBuffer,
-  group: RowGroup,
-  groupStart: number,
-  column: string,
-): Promise<[number, number][]> {
-  const groupEnd = groupStart + Number(group.num_rows);
-  const chunk = group.columns.find((c) => c.meta_data?.path_in_schema[0] === column);
-  if (chunk?.offset_index_offset === undefined || chunk.offset_index_length === undefined) {
-    return [[groupStart, groupEnd]];
-  }
+type PageLocations = { offset: bigint; compressed_page_size: number; first_row_index: bigint }[];
+
+/** The page locations of a column chunk, from its offset index; undefined when the file has none. */
+async function pageLocations(buffer: AsyncBuffer, chunk: ColumnChunk): Promise<PageLocations | undefined> {
+  if (chunk.offset_index_offset === undefined || chunk.offset_index_length === undefined) return undefined;
   const start = Number(chunk.offset_index_offset);
   const bytes = await buffer.slice(start, start + chunk.offset_index_length);
-  const starts = readOffsetIndex({ view: new DataView(bytes), offset: 0 }).page_locations.map(
-    (page) => groupStart + Number(page.first_row_index),
-  );
+  return readOffsetIndex({ view: new DataView(bytes), offset: 0 }).page_locations;
+}
+
+/** The row ranges of a column's pages in a row group; the whole group without page locations. */
+function pageRanges(
+  locations: PageLocations | undefined,
+  groupStart: number,
+  groupEnd: number,
+): [number, number][] {
+  if (!locations) return [[groupStart, groupEnd]];
+  const starts = locations.map((page) => groupStart + Number(page.first_row_index));
   return starts.map((rowStart, i) => [rowStart, starts[i + 1] ?? groupEnd]);
-}
-
-/** A page's values, read row by row: `take(i)` hands value i over (it is not kept for another read). */
-interface Page {
-  length: number;
-  take(i: number): unknown;
-}
-
-/**
- * Pages of byte strings, each packed into one buffer with its values' end offsets; the buffers are reused
- * from page to page of a column (a page is read only once its predecessor's rows are). Kept as hyparquet
- * gives them (a view per value into the decompressed page), a page's ~8,000 views outlive a few
- * young-generation collections while its rows are read, so V8 promotes them, and with them holds the
- * decompressed page, until a full collection; packed, each row's view dies young and no page leaves a
- * buffer behind.
- */
-function pagePacker(): (values: Uint8Array[]) => Page {
-  let bytes = new Uint8Array(0);
-  let ends = new Int32Array(0);
-  return (values) => {
-    if (ends.length < values.length + 1) ends = new Int32Array(2 * (values.length + 1));
-    for (let i = 0; i < values.length; i++) ends[i + 1] = ends[i] + values[i].length;
-    const size = ends[values.length];
-    if (bytes.length < size) bytes = new Uint8Array(2 * size);
-    for (let i = 0; i < values.length; i++) bytes.set(values[i], ends[i]);
-    const page = { bytes, ends };
-    return { length: values.length, take: (i) => page.bytes.subarray(page.ends[i], page.ends[i + 1]) };
-  };
 }
 
 function listPage(values: unknown[]): Page {
@@ -171,16 +162,15 @@ function listPage(values: unknown[]): Page {
 }
 
 /**
- * A column's values in a row group, a page (or the whole group) at a time. Taken column-wise (onChunk):
- * hyparquet's rows (onComplete) would be one more array per row.
+ * A column's values in a row group through hyparquet (nested and non-string columns), a page (or the whole
+ * group) at a time. Taken column-wise (onChunk): hyparquet's rows (onComplete) would be one more array per row.
  */
-async function* columnPages(
+async function* hyparquetPages(
   file: string,
   parquet: OpenParquet,
   column: string,
   ranges: [number, number][],
 ): AsyncGenerator<Page> {
-  const packed = pagePacker();
   for (const [rowStart, rowEnd] of ranges) {
     const values: unknown[] = [];
     try {
@@ -208,9 +198,38 @@ async function* columnPages(
         new Error(`column "${column}" holds ${values.length} of rows ${rowStart}-${rowEnd}`),
       );
     }
-    const strings = values.every((value) => value instanceof Uint8Array);
-    yield strings ? packed(values as Uint8Array[]) : listPage(values);
+    yield listPage(values);
   }
+}
+
+/** A column's pages in a row group: flat strings straight from their pages, other columns through hyparquet. */
+async function* columnPages(
+  file: string,
+  parquet: OpenParquet,
+  { element, arrays }: FileColumn,
+  group: RowGroup,
+  groupStart: number,
+): AsyncGenerator<Page> {
+  const column = element.name;
+  const chunk = group.columns.find((c) => c.meta_data?.path_in_schema[0] === column);
+  if (!chunk) throw corrupt(file, new Error(`no chunk of column "${column}" in a row group`));
+  const rows = Number(group.num_rows);
+  const locations = await pageLocations(parquet.buffer, chunk);
+  if (!isFlatStringColumn(element, chunk)) {
+    yield* hyparquetPages(file, parquet, column, pageRanges(locations, groupStart, groupStart + rows));
+    return;
+  }
+  try {
+    yield* stringColumnPages(parquet.read, element, chunk, rows, locations, parquet.compressors, arrays);
+  } catch (error) {
+    throw corrupt(file, error);
+  }
+}
+
+/** A column read from a file, with the arrays its pages are laid out in (reused from row group to row group). */
+interface FileColumn {
+  element: SchemaElement;
+  arrays: PageArrays;
 }
 
 /** The rows of one row group as records of `columns`, each column streamed a page at a time. */
@@ -219,17 +238,15 @@ async function* rowGroupRecords(
   parquet: OpenParquet,
   group: RowGroup,
   groupStart: number,
-  columns: readonly string[],
+  columns: readonly FileColumn[],
 ): AsyncGenerator<JsonObject> {
   const noPage: Page = { length: 0, take: () => undefined };
-  const streams = await Promise.all(
-    columns.map(async (column) => ({
-      column,
-      pages: columnPages(file, parquet, column, await pageRanges(parquet.buffer, group, groupStart, column)),
-      page: noPage,
-      at: 0,
-    })),
-  );
+  const streams = columns.map((column) => ({
+    column: column.element.name,
+    pages: columnPages(file, parquet, column, group, groupStart),
+    page: noPage,
+    at: 0,
+  }));
   for (let row = 0; row < Number(group.num_rows); row++) {
     const record: JsonObject = {};
     for (const stream of streams) {
@@ -241,9 +258,8 @@ async function* rowGroupRecords(
         stream.page = next.value;
         stream.at = 0;
       }
-      const value = stream.page.take(stream.at++);
       try {
-        record[stream.column] = decoded(value);
+        record[stream.column] = decoded(stream.page.take(stream.at++));
       } catch {
         throw whereError(
           rowWhere(file, groupStart + row + 1),
@@ -255,14 +271,14 @@ async function* rowGroupRecords(
   }
 }
 
-/** The top-level columns of a file. */
-function columnNames(metadata: FileMetaData): string[] {
-  const names: string[] = [];
+/** The top-level columns of a file, by name. */
+function topLevelColumns(metadata: FileMetaData): Map<string, SchemaElement> {
+  const columns = new Map<string, SchemaElement>();
   const root = metadata.schema[0];
   // The schema is a depth-first list: skip each top-level column's descendants.
   let i = 1;
   for (let c = 0; c < (root.num_children ?? 0); c++) {
-    names.push(metadata.schema[i].name);
+    columns.set(metadata.schema[i].name, metadata.schema[i]);
     let pending = metadata.schema[i].num_children ?? 0;
     i += 1;
     while (pending > 0) {
@@ -270,7 +286,7 @@ function columnNames(metadata: FileMetaData): string[] {
       i += 1;
     }
   }
-  return names;
+  return columns;
 }
 
 /**
@@ -311,15 +327,18 @@ async function* fileRecords(
   optional: readonly string[],
 ): AsyncGenerator<{ where: Where; record: JsonObject }> {
   const { metadata } = parquet;
-  const names = columnNames(metadata);
+  const inFile = topLevelColumns(metadata);
   for (const column of required) {
-    if (!names.includes(column)) {
+    if (!inFile.has(column)) {
       throw new UserError(
-        `${file}: missing column "${column}" (the file has: ${names.join(", ")}; see data.columns)`,
+        `${file}: missing column "${column}" (the file has: ${[...inFile.keys()].join(", ")}; see data.columns)`,
       );
     }
   }
-  const columns = [...new Set([...required, ...optional.filter((column) => names.includes(column))])];
+  const columns = [...new Set([...required, ...optional])].flatMap((name) => {
+    const element = inFile.get(name);
+    return element ? [{ element, arrays: pageArrays() }] : [];
+  });
   let groupStart = 0;
   for (const group of metadata.row_groups) {
     const groupEnd = groupStart + Number(group.num_rows);

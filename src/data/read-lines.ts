@@ -7,9 +7,13 @@ import { atLine, UserError } from "../runtime/errors.js";
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
 
-/** `<basename>:<line>`: the default id of a record without one. */
+/**
+ * `<basename>:<line>`: the default id of a record without one. Joined rather than concatenated: V8 keeps a
+ * concatenation of 13 characters or more as a tree of string pieces, and a basename of 13 or more as a slice of
+ * the path, ~100 bytes an id where a flat string takes ~40 (60 MB of a million pairs).
+ */
 export function defaultId(file: string, line: number): string {
-  return `${basename(file)}:${line}`;
+  return [basename(file), line].join(":");
 }
 
 /** Turns the errors of opening, reading or gunzipping a file into UserErrors naming it; others are bugs. */
