@@ -4,13 +4,14 @@
  * Writes N pairs (default 1,000,000) as pairs.jsonl and pairs.parquet (row groups of R rows, snappy, as
  * pyarrow writes them) under D (default a new folder in the system's temp folder), then runs train-rm on
  * each, interleaved, K rounds (default 1), with a small ensemble, and prints each run's peak RSS
- * (/usr/bin/time -v) and wall time.
+ * (/usr/bin/time -v) and wall time; then the same for reading alone (loadDataset, as train-rm reads its data),
+ * where the reader is all that differs: train-rm's peak is mostly its features, and noisy by tens of MB.
  */
 import { spawnSync } from "node:child_process";
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { fileWriter, ParquetWriter } from "hyparquet-writer";
 
 type SchemaElement = ConstructorParameters<typeof ParquetWriter>[0]["schema"][number];
@@ -99,31 +100,37 @@ function config(source: string, path: string): string {
   return file;
 }
 
-/** Peak RSS (MB) and wall time (s) of one train-rm run. */
-function measure(source: string, path: string): { rssMb: number; seconds: number } {
+/** Peak RSS (MB) and wall time (s) of a node process run with `args`. */
+function measure(what: string, args: string[]): { rssMb: number; seconds: number } {
+  const started = Date.now();
+  const result = spawnSync("/usr/bin/time", ["-v", process.execPath, ...args], {
+    encoding: "utf8",
+    env: { ...process.env, ALIGN_LOG_LEVEL: "warn", CI: "true" },
+  });
+  if (result.status !== 0) throw new Error(`${what} failed:\n${result.stderr}`);
+  const kb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(result.stderr)?.[1]);
+  return { rssMb: kb / 1024, seconds: (Date.now() - started) / 1000 };
+}
+
+function trainRm(source: string, path: string): { rssMb: number; seconds: number } {
   const out = join(dir, `run-${source}`);
   // A fresh run folder: train-rm skips finished members.
   rmSync(out, { recursive: true, force: true });
-  const started = Date.now();
-  const result = spawnSync(
-    "/usr/bin/time",
-    [
-      "-v",
-      process.execPath,
-      join(root, "bin/align.js"),
-      "train-rm",
-      "--config",
-      config(source, path),
-      "--out",
-      out,
-      "--jobs",
-      "1",
-    ],
-    { encoding: "utf8", env: { ...process.env, ALIGN_LOG_LEVEL: "warn", CI: "true" } },
-  );
-  if (result.status !== 0) throw new Error(`train-rm on ${source} failed:\n${result.stderr}`);
-  const kb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(result.stderr)?.[1]);
-  return { rssMb: kb / 1024, seconds: (Date.now() - started) / 1000 };
+  const args = ["train-rm", "--config", config(source, path), "--out", out, "--jobs", "1"];
+  return measure(`train-rm on ${source}`, [join(root, "bin/align.js"), ...args]);
+}
+
+const module = (file: string) => JSON.stringify(pathToFileURL(join(root, "dist/src", file)).href);
+/** The data as train-rm loads it, and nothing else. */
+const readingScript = `
+const { configSchema } = await import(${module("config/schema.js")});
+const { loadDataset } = await import(${module("data/load.js")});
+const [source, path] = process.argv.slice(1);
+await loadDataset(configSchema.parse({ data: { source, path } }).data, 1);
+`;
+
+function reading(source: string, path: string): { rssMb: number; seconds: number } {
+  return measure(`reading ${source}`, ["--input-type=module", "-e", readingScript, source, path]);
 }
 
 const jsonl = join(dir, "pairs.jsonl");
@@ -137,14 +144,19 @@ const mb = (file: string) => (statSync(file).size / 2 ** 20).toFixed(0);
 console.log(
   `${pairs} pairs in ${dir}: pairs.jsonl ${mb(jsonl)} MB, pairs.parquet ${mb(parquet)} MB (row groups of ${rowGroup})`,
 );
-for (let round = 0; round < rounds; round++) {
-  for (const [source, path] of [
-    ["jsonl", jsonl],
-    ["parquet", parquet],
-  ] as const) {
-    const { rssMb, seconds } = measure(source, path);
-    console.log(
-      `round ${round + 1}: ${source.padEnd(7)} peak RSS ${rssMb.toFixed(0)} MB, ${seconds.toFixed(1)} s`,
-    );
+for (const [what, run] of [
+  ["train-rm", trainRm],
+  ["reading", reading],
+] as const) {
+  for (let round = 0; round < rounds; round++) {
+    for (const [source, path] of [
+      ["jsonl", jsonl],
+      ["parquet", parquet],
+    ] as const) {
+      const { rssMb, seconds } = run(source, path);
+      console.log(
+        `${what} round ${round + 1}: ${source.padEnd(7)} peak RSS ${rssMb.toFixed(0)} MB, ${seconds.toFixed(1)} s`,
+      );
+    }
   }
 }

@@ -83,7 +83,7 @@ type Allocate<T> = (n: number) => T;
 function growing<T extends Uint8Array | Int32Array>(make: (n: number) => T): Allocate<T> {
   let buffer = make(0);
   return (n) => {
-    if (buffer.length < n) buffer = make(Math.max(n, 2 * buffer.length));
+    if (buffer.length < n) buffer = make(Math.ceil(1.25 * n));
     return buffer.subarray(0, n) as T;
   };
 }

@@ -232,45 +232,6 @@ interface FileColumn {
   arrays: PageArrays;
 }
 
-/** The rows of one row group as records of `columns`, each column streamed a page at a time. */
-async function* rowGroupRecords(
-  file: string,
-  parquet: OpenParquet,
-  group: RowGroup,
-  groupStart: number,
-  columns: readonly FileColumn[],
-): AsyncGenerator<JsonObject> {
-  const noPage: Page = { length: 0, take: () => undefined };
-  const streams = columns.map((column) => ({
-    column: column.element.name,
-    pages: columnPages(file, parquet, column, group, groupStart),
-    page: noPage,
-    at: 0,
-  }));
-  for (let row = 0; row < Number(group.num_rows); row++) {
-    const record: JsonObject = {};
-    for (const stream of streams) {
-      while (stream.at === stream.page.length) {
-        // The finished page goes before the next is read: memory holds one page of the column.
-        stream.page = noPage;
-        const next = await stream.pages.next();
-        if (next.done) throw corrupt(file, new Error(`column "${stream.column}" ends before its row group`));
-        stream.page = next.value;
-        stream.at = 0;
-      }
-      try {
-        record[stream.column] = decoded(stream.page.take(stream.at++));
-      } catch {
-        throw whereError(
-          rowWhere(file, groupStart + row + 1),
-          `column "${stream.column}" holds bytes that are not valid UTF-8`,
-        );
-      }
-    }
-    yield record;
-  }
-}
-
 /** The top-level columns of a file, by name. */
 function topLevelColumns(metadata: FileMetaData): Map<string, SchemaElement> {
   const columns = new Map<string, SchemaElement>();
@@ -289,24 +250,25 @@ function topLevelColumns(metadata: FileMetaData): Map<string, SchemaElement> {
   return columns;
 }
 
-/**
- * The rows of a parquet file or folder of shards as records of the columns wanted: `required` ones must be
- * in every file (else an error naming the file, the column and those it has), `optional` ones are read when
- * there. Rows are numbered from 1 in each file; errors name file, row and column.
- */
-export async function* readParquetRecords(
-  path: string,
+/** The columns of `file` to read: `required` ones must be there, `optional` ones are read when they are. */
+function fileColumns(
+  file: string,
+  metadata: FileMetaData,
   required: readonly string[],
-  optional: readonly string[] = [],
-): AsyncGenerator<{ where: Where; record: JsonObject }> {
-  for (const file of parquetFiles(path)) {
-    const handle = await openFile(file);
-    try {
-      yield* fileRecords(file, await openParquet(file, handle), required, optional);
-    } finally {
-      await handle.close();
+  optional: readonly string[],
+): FileColumn[] {
+  const inFile = topLevelColumns(metadata);
+  for (const column of required) {
+    if (!inFile.has(column)) {
+      throw new UserError(
+        `${file}: missing column "${column}" (the file has: ${[...inFile.keys()].join(", ")}; see data.columns)`,
+      );
     }
   }
+  return [...new Set([...required, ...optional])].flatMap((name) => {
+    const element = inFile.get(name);
+    return element ? [{ element, arrays: pageArrays() }] : [];
+  });
 }
 
 async function openFile(file: string): Promise<FileHandle> {
@@ -319,34 +281,56 @@ async function openFile(file: string): Promise<FileHandle> {
   }
 }
 
-/** The records of one open parquet file; see readParquetRecords. */
-async function* fileRecords(
-  file: string,
-  parquet: OpenParquet,
+/**
+ * The rows of a parquet file or folder of shards as records of the columns wanted: `required` ones must be
+ * in every file (else an error naming the file, the column and those it has), `optional` ones are read when
+ * there. Rows are numbered from 1 in each file; errors name file, row and column. Each column is streamed a
+ * page at a time; a row awaits only where a column's page ends (one async step a row, as JSONL's lines).
+ */
+export async function* readParquetRecords(
+  path: string,
   required: readonly string[],
-  optional: readonly string[],
+  optional: readonly string[] = [],
 ): AsyncGenerator<{ where: Where; record: JsonObject }> {
-  const { metadata } = parquet;
-  const inFile = topLevelColumns(metadata);
-  for (const column of required) {
-    if (!inFile.has(column)) {
-      throw new UserError(
-        `${file}: missing column "${column}" (the file has: ${[...inFile.keys()].join(", ")}; see data.columns)`,
-      );
+  const noPage: Page = { length: 0, take: () => undefined };
+  for (const file of parquetFiles(path)) {
+    const handle = await openFile(file);
+    try {
+      const parquet = await openParquet(file, handle);
+      const columns = fileColumns(file, parquet.metadata, required, optional);
+      let groupStart = 0;
+      for (const group of parquet.metadata.row_groups) {
+        const streams = columns.map((column) => ({
+          column: column.element.name,
+          pages: columnPages(file, parquet, column, group, groupStart),
+          page: noPage,
+          at: 0,
+        }));
+        for (let row = 0; row < Number(group.num_rows); row++) {
+          const where = rowWhere(file, groupStart + row + 1);
+          const record: JsonObject = {};
+          for (const stream of streams) {
+            while (stream.at === stream.page.length) {
+              // The finished page goes before the next is read: memory holds one page of the column.
+              stream.page = noPage;
+              const next = await stream.pages.next();
+              if (next.done)
+                throw corrupt(file, new Error(`column "${stream.column}" ends before its row group`));
+              stream.page = next.value;
+              stream.at = 0;
+            }
+            try {
+              record[stream.column] = decoded(stream.page.take(stream.at++));
+            } catch {
+              throw whereError(where, `column "${stream.column}" holds bytes that are not valid UTF-8`);
+            }
+          }
+          yield { where, record };
+        }
+        groupStart += Number(group.num_rows);
+      }
+    } finally {
+      await handle.close();
     }
-  }
-  const columns = [...new Set([...required, ...optional])].flatMap((name) => {
-    const element = inFile.get(name);
-    return element ? [{ element, arrays: pageArrays() }] : [];
-  });
-  let groupStart = 0;
-  for (const group of metadata.row_groups) {
-    const groupEnd = groupStart + Number(group.num_rows);
-    let line = groupStart;
-    for await (const record of rowGroupRecords(file, parquet, group, groupStart, columns)) {
-      line += 1;
-      yield { where: rowWhere(file, line), record };
-    }
-    groupStart = groupEnd;
   }
 }
