@@ -16,10 +16,11 @@ import { readRleBitPackedHybrid } from "hyparquet/src/encoding.js";
  * Flat string columns (a top-level BYTE_ARRAY, required or optional) decoded straight from their pages, the
  * common case of preference data. hyparquet's reader hands each value over as its own view into the page,
  * ~8,000 views a page that outlive young collections while the page's rows are read and hold the pages in old
- * space; here a page is its bytes and two integer arrays of where its values are, each value decoded to a
- * string only as its row is read, and a dictionary's strings decoded once and shared by the rows that use them
- * (pyarrow dictionary-encodes strings by default). hyparquet still parses the page headers, decompresses and
- * unpacks the run-length and delta integers (its exported src/ modules); this module only lays out values.
+ * space; here a page is its bytes and two integer arrays of where its values are (all in arrays reused from
+ * page to page), each value decoded to a string only as its row is read, and a dictionary's strings decoded
+ * once and shared by the rows that use them (pyarrow dictionary-encodes strings by default). hyparquet still
+ * parses the page headers, decompresses and unpacks the run-length and delta integers (its exported src/
+ * modules, pinned by the lockfile); this module only lays out values.
  */
 
 /** A page's values, taken in order: `take(i)` is value i, a string or null (it is not kept for another take). */
