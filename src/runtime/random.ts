@@ -2,12 +2,22 @@
 
 /** 32-bit FNV-1a hash of a string: stable across platforms, used for seeds, splits and feature hashing. */
 export function hashString(text: string, seed = 0): number {
-  let h = (0x811c9dc5 ^ seed) >>> 0;
+  return mix32(fnv1a(fnvStart(seed), text));
+}
+
+/** The FNV-1a state before any text, for `seed`. */
+export function fnvStart(seed: number): number {
+  return (0x811c9dc5 ^ seed) >>> 0;
+}
+
+/** FNV-1a over the UTF-16 code units of `text`, from `state`: text hashed piece by piece hashes as it would whole. */
+export function fnv1a(state: number, text: string): number {
+  let h = state;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
     h = Math.imul(h, 0x01000193) >>> 0;
   }
-  return mix32(h);
+  return h;
 }
 
 /** Murmur3 finaliser: spreads the bits of a 32-bit integer. */

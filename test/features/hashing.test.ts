@@ -1,21 +1,75 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { featurize, hashFeatures, ngrams, tokenize } from "../../src/features/hashing.js";
+import { featurize, type SparseRow, tokenize } from "../../src/features/hashing.js";
+import { createRng, hashString } from "../../src/runtime/random.js";
 
 const config = { dimension: 1024, ngramMax: 2, includePrompt: false };
+
+/**
+ * Feature hashing as written down, the oracle of featurize: every n-gram built as its text, hashed whole with
+ * hashString, counted in a map.
+ */
+function referenceRow(
+  prompt: string,
+  response: string,
+  { dimension, ngramMax, includePrompt }: typeof config,
+): SparseRow {
+  const ngrams = (tokens: string[], prefix: string) => {
+    const grams: string[] = [];
+    for (let n = 1; n <= ngramMax; n++) {
+      for (let i = 0; i + n <= tokens.length; i++) grams.push(`${prefix}${tokens.slice(i, i + n).join(" ")}`);
+    }
+    return grams;
+  };
+  const grams = ngrams(tokenize(response), "r:");
+  if (includePrompt) grams.push(...ngrams(tokenize(prompt), "p:"));
+  const counts = new Map<number, number>();
+  for (const gram of grams) {
+    const h = hashString(gram, 0x5eed);
+    const index = h & (dimension - 1);
+    counts.set(index, (counts.get(index) ?? 0) + (h >>> 31 === 0 ? 1 : -1));
+  }
+  const indices = [...counts.keys()].filter((i) => counts.get(i) !== 0).sort((a, b) => a - b);
+  const values = indices.map((i) => {
+    const c = counts.get(i) as number;
+    return Math.sign(c) * Math.log1p(Math.abs(c));
+  });
+  const norm = Math.sqrt(values.reduce((sum, v) => sum + v * v, 0));
+  return {
+    indices: Int32Array.from(indices),
+    values: Float32Array.from(norm > 0 ? values.map((v) => v / norm) : values),
+  };
+}
 
 test("tokenize lower-cases and splits on anything but letters and digits", () => {
   assert.deepEqual(tokenize("Hello, WORLD! it's 2 café"), ["hello", "world", "it", "s", "2", "café"]);
   assert.deepEqual(tokenize("  ...  "), []);
 });
 
-test("ngrams lists every n-gram up to maxN with its prefix", () => {
-  assert.deepEqual(ngrams(["a", "b", "c"], 2, "r:"), ["r:a", "r:b", "r:c", "r:a b", "r:b c"]);
-  assert.deepEqual(ngrams(["a"], 3, ""), ["a"]);
+test("featurize gives the rows of n-grams built as text and hashed whole, bit for bit", () => {
+  const rng = createRng(11);
+  const words = ["the", "sky", "is", "blue", "café", "中文", "𝒳y", "a", "b", "42", "naïve", "x"];
+  const text = (length: number) =>
+    Array.from({ length }, () => words[rng.int(words.length)]).join(rng.int(2) === 0 ? " " : ", ");
+  let compared = 0;
+  for (const dimension of [16, 1024, 1 << 20]) {
+    for (const ngramMax of [1, 2, 3]) {
+      for (const includePrompt of [false, true]) {
+        const options = { dimension, ngramMax, includePrompt };
+        for (let trial = 0; trial < 30; trial++) {
+          const prompt = text(rng.int(12));
+          const response = text(rng.int(40));
+          assert.deepEqual(featurize(prompt, response, options), referenceRow(prompt, response, options));
+          compared += 1;
+        }
+      }
+    }
+  }
+  assert.equal(compared, 540);
 });
 
-test("hashFeatures gives sorted unique indices, unit L2 norm, log(1+count) magnitudes", () => {
-  const row = hashFeatures(["x", "x", "x", "y"], 1 << 20);
+test("a row has sorted unique indices, unit L2 norm, log(1+count) magnitudes", () => {
+  const row = featurize("", "x x x y", { dimension: 1 << 20, ngramMax: 1, includePrompt: false });
   assert.equal(row.indices.length, 2);
   assert.ok(row.indices[0] < row.indices[1]);
   const norm = Math.hypot(...row.values);
@@ -26,16 +80,20 @@ test("hashFeatures gives sorted unique indices, unit L2 norm, log(1+count) magni
   assert.ok(row.indices.every((i) => i >= 0 && i < 1 << 20));
 });
 
-test("hashFeatures of nothing is an empty row", () => {
-  const row = hashFeatures([], 64);
-  assert.equal(row.indices.length, 0);
-  assert.equal(row.values.length, 0);
+test("a text without words is an empty row, and leaves nothing behind for the next row", () => {
+  const empty = featurize("", "  ...  ", config);
+  assert.equal(empty.indices.length, 0);
+  assert.equal(empty.values.length, 0);
+  const once = featurize("", "the sky is blue", config);
+  assert.deepEqual(featurize("", "the sky is blue", config), once);
+  assert.deepEqual(
+    featurize("", "the sky is blue", { ...config, dimension: 64 }),
+    referenceRow("", "the sky is blue", { ...config, dimension: 64 }),
+  );
 });
 
-test("featurize is deterministic and separates prompt features when asked", () => {
+test("featurize separates prompt features when asked", () => {
   const a = featurize("what is up", "the sky is blue", config);
-  const b = featurize("what is up", "the sky is blue", config);
-  assert.deepEqual(a, b);
   const withPrompt = featurize("what is up", "the sky is blue", { ...config, includePrompt: true });
   assert.ok(withPrompt.indices.length > a.indices.length);
   const other = featurize("", "a different answer entirely", config);
