@@ -3,6 +3,7 @@ import type {
   CompressionCodec,
   Compressors,
   Encoding,
+  OffsetIndex,
   PageHeader,
   SchemaElement,
 } from "hyparquet";
@@ -20,7 +21,8 @@ import { readRleBitPackedHybrid } from "hyparquet/src/encoding.js";
  * page to page), each value decoded to a string only as its row is read, and a dictionary's strings decoded
  * once and shared by the rows that use them (pyarrow dictionary-encodes strings by default). hyparquet still
  * parses the page headers, decompresses and unpacks the run-length and delta integers (its exported src/
- * modules, pinned by the lockfile); this module only lays out values.
+ * modules: not a stable API, so package.json pins hyparquet's exact version); this module only lays out
+ * values. A corrupt page is an Error saying what is wrong, never a wrong value.
  */
 
 /** A page's values, taken in order: `take(i)` is value i, a string or null (it is not kept for another take). */
@@ -29,7 +31,8 @@ export interface Page {
   take(i: number): unknown;
 }
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
+/** Strict UTF-8: a byte that is not UTF-8 throws (TextDecoder's default replaces it silently). */
+export const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
 const VALUE_ENCODINGS = new Set<Encoding>([
   "PLAIN",
@@ -38,8 +41,16 @@ const VALUE_ENCODINGS = new Set<Encoding>([
   "DELTA_LENGTH_BYTE_ARRAY",
   "DELTA_BYTE_ARRAY",
 ]);
-/** Encodings a chunk may list for its levels. */
+/** Encodings a chunk may list for its levels (parquet-mr lists BIT_PACKED for levels it does not write). */
 const LEVEL_ENCODINGS = new Set<Encoding>(["RLE", "BIT_PACKED"]);
+
+/** Text, or bytes without a type (read as UTF-8 either way); JSON, BSON, DECIMAL and geometry are hyparquet's. */
+function isText(element: SchemaElement): boolean {
+  const logical = element.logical_type?.type;
+  const converted = element.converted_type;
+  if (logical !== undefined) return logical === "STRING" || logical === "ENUM";
+  return converted === undefined || converted === "UTF8" || converted === "ENUM";
+}
 
 /** Whether `element`'s chunk is a flat string column this module reads (else hyparquet reads it). */
 export function isFlatStringColumn(element: SchemaElement, chunk: ColumnChunk): boolean {
@@ -48,6 +59,7 @@ export function isFlatStringColumn(element: SchemaElement, chunk: ColumnChunk): 
     meta !== undefined &&
     meta.path_in_schema.length === 1 &&
     element.type === "BYTE_ARRAY" &&
+    isText(element) &&
     (element.num_children ?? 0) === 0 &&
     (element.repetition_type === "REQUIRED" || element.repetition_type === "OPTIONAL") &&
     meta.encodings.every((encoding) => VALUE_ENCODINGS.has(encoding) || LEVEL_ENCODINGS.has(encoding))
@@ -67,7 +79,7 @@ interface Dictionary {
 }
 
 function decode({ bytes, starts, lengths }: ByteStrings, k: number): string {
-  return utf8.decode(bytes.subarray(starts[k], starts[k] + lengths[k]));
+  return strictUtf8.decode(bytes.subarray(starts[k], starts[k] + lengths[k]));
 }
 
 function reader(bytes: Uint8Array, offset = 0) {
@@ -91,8 +103,9 @@ function growing<T extends Uint8Array | Int32Array>(make: (n: number) => T): All
 
 /**
  * The arrays a column's pages are read, decompressed and laid out in, reused from page to page and row group
- * to row group (a page's values are all taken before the next page is read), so that reading allocates
- * nothing per page but the strings themselves. Fresh ones (`owned`) for a dictionary, which outlives pages.
+ * to row group (a page's values are all taken before the next page is read), so that no page leaves buffers
+ * behind (zstd, gzip and the other codecs still decompress into arrays of their own). Fresh ones (`owned`)
+ * for a dictionary, which outlives pages.
  */
 export interface PageArrays {
   read: Allocate<Uint8Array>;
@@ -156,6 +169,7 @@ function deltaLengthStrings(
   const starts = arrays.starts(count);
   let start = at.offset;
   for (let k = 0; k < count; k++) {
+    if (lengths[k] < 0) throw new Error(`a string of length ${lengths[k]}`);
     starts[k] = start;
     start += lengths[k];
   }
@@ -184,6 +198,7 @@ function deltaStrings(bytes: Uint8Array, offset: number, count: number, arrays: 
   let end = 0;
   for (let k = 0; k < count; k++) {
     const suffix = lengths[k];
+    if (suffix < 0 || prefixes[k] < 0) throw new Error(`a prefix or suffix of negative length`);
     if (k === 0 ? prefixes[k] > 0 : prefixes[k] > lengths[k - 1]) throw pastEnd("a prefix");
     if (suffixAt + suffix > bytes.length) throw pastEnd("a string");
     starts[k] = end;
@@ -208,9 +223,10 @@ function dictionaryIndices(
   if (count === 0) return indices;
   const width = bytes[offset];
   if (width === undefined) throw pastEnd("dictionary indices");
+  if (width > 32) throw new Error(`dictionary indices of ${width} bits`);
   if (width > 0) readRleBitPackedHybrid(reader(bytes, offset + 1), width, indices, bytes.length - offset - 1);
   for (const index of indices) {
-    if (index >= size) throw new Error(`dictionary index ${index} of a dictionary of ${size}`);
+    if (index < 0 || index >= size) throw new Error(`dictionary index ${index} of a dictionary of ${size}`);
   }
   return indices;
 }
@@ -304,7 +320,7 @@ export type ReadInto = (into: Uint8Array, position: number) => Promise<void>;
 async function* rawPages(
   read: ReadInto,
   chunk: ColumnChunk,
-  pageLocations: { offset: bigint; compressed_page_size: number }[] | undefined,
+  pageLocations: OffsetIndex["page_locations"] | undefined,
   buffer: Allocate<Uint8Array>,
 ): AsyncGenerator<{ header: PageHeader; body: Uint8Array }> {
   const meta = chunk.meta_data;
@@ -329,6 +345,8 @@ async function* rawPages(
     const at = reader(bytes);
     while (at.offset < bytes.length) {
       const header = parquetHeader(at);
+      if (!(header.compressed_page_size >= 0))
+        throw new Error(`a page of ${header.compressed_page_size} bytes`);
       const body = bytes.subarray(at.offset, at.offset + header.compressed_page_size);
       if (body.length < header.compressed_page_size) throw pastEnd("a page");
       at.offset += header.compressed_page_size;
@@ -346,7 +364,7 @@ export async function* stringColumnPages(
   element: SchemaElement,
   chunk: ColumnChunk,
   rows: number,
-  pageLocations: { offset: bigint; compressed_page_size: number }[] | undefined,
+  pageLocations: OffsetIndex["page_locations"] | undefined,
   compressors: Compressors | undefined,
   arrays: PageArrays,
 ): AsyncGenerator<Page> {
@@ -363,13 +381,18 @@ export async function* stringColumnPages(
       const bytes = decompress(body, header.uncompressed_page_size, false);
       dictionary = { strings: plainStrings(bytes, 0, size, owned), decoded: new Array(size) };
     } else if (header.type === "DATA_PAGE" && header.data_page_header) {
-      const { num_values: values, encoding } = header.data_page_header;
+      const { num_values: values, encoding, definition_level_encoding } = header.data_page_header;
+      if (seen + values > rows) throw new Error(`a page past its row group's ${rows} rows`);
+      if (optional && definition_level_encoding !== "RLE") {
+        throw new Error(`definition levels in ${definition_level_encoding}`);
+      }
       const bytes = decompress(body, header.uncompressed_page_size, true);
       const levels = optional ? definitionLevels(bytes, 0, values, arrays) : undefined;
       yield stringPage(encoding, bytes, levels?.end ?? 0, values, levels?.levels, dictionary, arrays);
       seen += values;
     } else if (header.type === "DATA_PAGE_V2" && header.data_page_header_v2) {
       const page = header.data_page_header_v2;
+      if (seen + page.num_values > rows) throw new Error(`a page past its row group's ${rows} rows`);
       const levelBytes = page.repetition_levels_byte_length + page.definition_levels_byte_length;
       const levels = optional
         ? definitionLevels(
@@ -388,7 +411,6 @@ export async function* stringColumnPages(
       yield stringPage(page.encoding, values, 0, page.num_values, levels?.levels, dictionary, arrays);
       seen += page.num_values;
     }
-    if (seen > rows) break;
   }
   if (seen !== rows)
     throw new Error(`column "${meta.path_in_schema[0]}" holds ${seen} of its group's ${rows} rows`);

@@ -6,6 +6,7 @@ import {
   type ColumnChunk,
   type Compressors,
   type FileMetaData,
+  type OffsetIndex,
   parquetMetadataAsync,
   parquetRead,
   readOffsetIndex,
@@ -19,6 +20,7 @@ import {
   type PageArrays,
   pageArrays,
   type ReadInto,
+  strictUtf8,
   stringColumnPages,
 } from "./parquet-strings.js";
 
@@ -44,11 +46,10 @@ type RowGroup = FileMetaData["row_groups"][number];
  * not UTF-8 is an error naming its row and column (hyparquet's own decoder would replace it silently).
  */
 const KEEP_BYTES = { stringFromBytes: (bytes: Uint8Array) => bytes };
-const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /** A value with its UTF-8 bytes (strings, and those in nested lists and structs) decoded; throws on bad bytes. */
 function decoded(value: unknown): unknown {
-  if (value instanceof Uint8Array) return utf8.decode(value);
+  if (value instanceof Uint8Array) return strictUtf8.decode(value);
   if (Array.isArray(value)) return value.map(decoded);
   if (typeof value === "object" && value !== null) {
     return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, decoded(inner)]));
@@ -79,7 +80,7 @@ function corrupt(file: string, error: unknown): UserError {
   return new UserError(`${file}: not a readable parquet file (${(error as Error).message})`);
 }
 
-/** Fills `into` with the file's bytes from `position`. */
+/** The file's ReadInto. */
 function reader(handle: FileHandle): ReadInto {
   return async (into, position) => {
     const { bytesRead } = await handle.read(into, 0, into.length, position);
@@ -129,7 +130,7 @@ async function openParquet(file: string, handle: FileHandle): Promise<OpenParque
   }
 }
 
-type PageLocations = { offset: bigint; compressed_page_size: number; first_row_index: bigint }[];
+type PageLocations = OffsetIndex["page_locations"];
 
 /** The page locations of a column chunk, from its offset index; undefined when the file has none. */
 async function pageLocations(buffer: AsyncBuffer, chunk: ColumnChunk): Promise<PageLocations | undefined> {
@@ -214,7 +215,12 @@ async function* columnPages(
   const chunk = group.columns.find((c) => c.meta_data?.path_in_schema[0] === column);
   if (!chunk) throw corrupt(file, new Error(`no chunk of column "${column}" in a row group`));
   const rows = Number(group.num_rows);
-  const locations = await pageLocations(parquet.buffer, chunk);
+  let locations: PageLocations | undefined;
+  try {
+    locations = await pageLocations(parquet.buffer, chunk);
+  } catch (error) {
+    throw corrupt(file, error);
+  }
   if (!isFlatStringColumn(element, chunk)) {
     yield* hyparquetPages(file, parquet, column, pageRanges(locations, groupStart, groupStart + rows));
     return;

@@ -109,8 +109,11 @@ export function featurize(
   response: string,
   config: Pick<FeaturesConfig, "dimension" | "ngramMax" | "includePrompt">,
 ): SparseRow {
+  // Both texts tokenised before anything is counted: the shared counts are never left half-filled.
+  const responseTokens = tokenize(response);
+  const promptTokens = config.includePrompt ? tokenize(prompt) : [];
   const counts = countsFor(config.dimension);
-  addNgrams(tokenize(response), config.ngramMax, "r:", counts);
-  if (config.includePrompt) addNgrams(tokenize(prompt), config.ngramMax, "p:", counts);
+  addNgrams(responseTokens, config.ngramMax, "r:", counts);
+  addNgrams(promptTokens, config.ngramMax, "p:", counts);
   return takeRow(counts);
 }

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { asyncBufferFromFile, type Encoding, parquetMetadataAsync, parquetReadObjects } from "hyparquet";
+import { parquetHeader } from "hyparquet/src/column.js";
 import { compressors } from "hyparquet-compressors";
 import { parquetWriteFile } from "hyparquet-writer";
 import { readParquetRecords } from "../../src/data/parquet.js";
@@ -177,4 +178,60 @@ test("parquet: a string whose length runs past its page is an unreadable file, n
     ourRows(path, ["text"]),
     userError(/bad-length\.parquet: not a readable parquet file \(a string runs past the end of its page\)/),
   );
+});
+
+test("parquet: a dictionary index past its dictionary is an unreadable file", async () => {
+  const path = join(dir, "bad-index.parquet");
+  parquetWriteFile({
+    filename: path,
+    schema: [
+      { name: "root", num_children: 1 },
+      { name: "text", type: "BYTE_ARRAY", converted_type: "UTF8", repetition_type: "REQUIRED" },
+    ],
+    columnData: [
+      {
+        name: "text",
+        data: Array.from({ length: 64 }, (_, i) => (i < 32 ? "a" : "b")),
+        encoding: "RLE_DICTIONARY",
+      },
+    ],
+    codec: "UNCOMPRESSED",
+    statistics: false,
+  });
+  const metadata = await parquetMetadataAsync(await asyncBufferFromFile(path));
+  const start = Number(metadata.row_groups[0].columns[0].meta_data?.data_page_offset);
+  const bytes = readFileSync(path);
+  const at = { view: new DataView(bytes.buffer, bytes.byteOffset + start), offset: 0 };
+  assert.equal(parquetHeader(at).data_page_header_v2?.encoding, "RLE_DICTIONARY");
+  const body = start + at.offset;
+  // Bit width 1, then two runs of 32 (header 32 << 1): index 0, index 1. The second run's index becomes 3.
+  assert.deepEqual([...bytes.subarray(body, body + 5)], [1, 64, 0, 64, 1]);
+  bytes[body + 4] = 3;
+  writeFileSync(path, bytes);
+  await assert.rejects(
+    ourRows(path, ["text"]),
+    userError(/bad-index\.parquet: not a readable parquet file \(dictionary index 3 of a dictionary of 2\)/),
+  );
+});
+
+test("parquet: JSON, BSON and other typed byte columns stay hyparquet's (JSON read as its value)", async () => {
+  const path = join(dir, "json-column.parquet");
+  const db = await DuckDBInstance.create(":memory:");
+  const connection = await db.connect();
+  try {
+    await connection.run(
+      `COPY (SELECT 'row ' || i AS text, ('{"turn": ' || i || '}')::JSON AS meta FROM range(10) t(i)) TO '${path}' (FORMAT parquet)`,
+    );
+  } finally {
+    connection.closeSync();
+    db.closeSync();
+  }
+  const metadata = await parquetMetadataAsync(await asyncBufferFromFile(path));
+  const [text, meta] = metadata.row_groups[0].columns;
+  const element = (name: string) => metadata.schema.find((e) => e.name === name);
+  assert.ok(isFlatStringColumn(element("text") ?? { name: "" }, text));
+  assert.ok(!isFlatStringColumn(element("meta") ?? { name: "" }, meta));
+  const ours = await ourRows(path, ["text", "meta"]);
+  assert.deepEqual(ours[3], { text: "row 3", meta: { turn: 3 } });
+  assert.deepEqual(ours, await hyparquetRows(path, ["text", "meta"]));
 });
