@@ -80,8 +80,8 @@ function corrupt(file: string, error: unknown): UserError {
   return new UserError(`${file}: not a readable parquet file (${(error as Error).message})`);
 }
 
-/** The file's ReadInto. */
-function reader(handle: FileHandle): ReadInto {
+/** Reads of the open file into a caller's buffer. */
+function fileReader(handle: FileHandle): ReadInto {
   return async (into, position) => {
     const { bytesRead } = await handle.read(into, 0, into.length, position);
     if (bytesRead !== into.length)
@@ -120,7 +120,7 @@ interface OpenParquet {
 }
 
 async function openParquet(file: string, handle: FileHandle): Promise<OpenParquet> {
-  const read = reader(handle);
+  const read = fileReader(handle);
   const buffer = fileBuffer(read, (await handle.stat()).size);
   try {
     const metadata = await parquetMetadataAsync(buffer);

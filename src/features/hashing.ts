@@ -1,4 +1,5 @@
 import type { FeaturesConfig } from "../config/schema.js";
+import { doubled } from "../runtime/grow.js";
 import { fnv1a, fnvStart, mix32 } from "../runtime/random.js";
 
 /** A sparse, L2-normalised feature row: sorted unique indices and their values. */
@@ -26,17 +27,16 @@ interface Counts {
   magnitudes: Float64Array;
 }
 
-const noCounts = () => ({
-  counts: new Int32Array(0),
-  touched: new Int32Array(0),
-  size: 0,
-  magnitudes: new Float64Array(0),
-});
-let scratch: Counts = noCounts();
+let scratch: Counts | undefined;
 
 function countsFor(dimension: number): Counts {
-  if (scratch.counts.length !== dimension) {
-    scratch = { ...noCounts(), counts: new Int32Array(dimension), touched: new Int32Array(256) };
+  if (scratch?.counts.length !== dimension) {
+    scratch = {
+      counts: new Int32Array(dimension),
+      touched: new Int32Array(256),
+      size: 0,
+      magnitudes: new Float64Array(256),
+    };
   }
   return scratch;
 }
@@ -58,11 +58,7 @@ function addNgrams(tokens: string[], maxN: number, prefix: string, into: Counts)
       const hash = mix32(h);
       const index = hash & mask;
       if (into.counts[index] === 0) {
-        if (into.size === into.touched.length) {
-          const bigger = new Int32Array(2 * into.size);
-          bigger.set(into.touched);
-          into.touched = bigger;
-        }
+        if (into.size === into.touched.length) into.touched = doubled(into.touched);
         into.touched[into.size++] = index;
       }
       into.counts[index] += hash >>> 31 === 0 ? 1 : -1;

@@ -1,3 +1,4 @@
+import { doubled } from "../runtime/grow.js";
 import type { FeatureRow, Featurizer } from "./featurizer.js";
 import type { SparseRow } from "./hashing.js";
 
@@ -45,11 +46,6 @@ export function createRowPoolBuilder(dimension: number) {
     chunks.push({ indices: sharedInt32(size), values: sharedFloat32(size) });
     used = 0;
   };
-  const grow = (array: Int32Array) => {
-    const bigger = new Int32Array(array.length * 2);
-    bigger.set(array);
-    return bigger;
-  };
 
   return {
     /** Appends a row; returns its number. */
@@ -60,9 +56,9 @@ export function createRowPoolBuilder(dimension: number) {
       target.indices.set(row.indices, used);
       target.values.set(row.values, used);
       if (rows === rowChunk.length) {
-        rowChunk = grow(rowChunk);
-        rowStart = grow(rowStart);
-        rowLength = grow(rowLength);
+        rowChunk = doubled(rowChunk);
+        rowStart = doubled(rowStart);
+        rowLength = doubled(rowLength);
       }
       rowChunk[rows] = chunks.length - 1;
       rowStart[rows] = used;

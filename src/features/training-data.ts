@@ -3,6 +3,7 @@ import { checkSplits, loadDataset, pairReader, streamsPairs } from "../data/load
 import { collectRecords, withEmptyKept } from "../data/records.js";
 import { assignSplits, SPLITS } from "../data/split.js";
 import type { Dataset, LineRecord, Split } from "../data/types.js";
+import { doubled } from "../runtime/grow.js";
 import { createFeaturizer } from "./featurizer.js";
 import { createPoolBuilder, type FeaturePool } from "./pool.js";
 
@@ -63,11 +64,7 @@ export async function loadTrainingData(config: Config): Promise<TrainingData> {
       }
       const pair = record.value;
       const pairNumber = builder.rows / 2;
-      if (pairNumber === promptOfPair.length) {
-        const bigger = new Int32Array(promptOfPair.length * 2);
-        bigger.set(promptOfPair);
-        promptOfPair = bigger;
-      }
+      if (pairNumber === promptOfPair.length) promptOfPair = doubled(promptOfPair);
       let prompt = promptIds.get(pair.prompt);
       if (prompt === undefined) {
         prompt = promptIds.size;

@@ -1,45 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { featurize, type SparseRow, tokenize } from "../../src/features/hashing.js";
-import { createRng, hashString } from "../../src/runtime/random.js";
+import { referenceRow } from "../../scripts/reference-hashing.js";
+import { featurize, tokenize } from "../../src/features/hashing.js";
+import { createRng } from "../../src/runtime/random.js";
 
 const config = { dimension: 1024, ngramMax: 2, includePrompt: false };
-
-/**
- * Feature hashing as written down, the oracle of featurize: every n-gram built as its text, hashed whole with
- * hashString, counted in a map.
- */
-function referenceRow(
-  prompt: string,
-  response: string,
-  { dimension, ngramMax, includePrompt }: typeof config,
-): SparseRow {
-  const ngrams = (tokens: string[], prefix: string) => {
-    const grams: string[] = [];
-    for (let n = 1; n <= ngramMax; n++) {
-      for (let i = 0; i + n <= tokens.length; i++) grams.push(`${prefix}${tokens.slice(i, i + n).join(" ")}`);
-    }
-    return grams;
-  };
-  const grams = ngrams(tokenize(response), "r:");
-  if (includePrompt) grams.push(...ngrams(tokenize(prompt), "p:"));
-  const counts = new Map<number, number>();
-  for (const gram of grams) {
-    const h = hashString(gram, 0x5eed);
-    const index = h & (dimension - 1);
-    counts.set(index, (counts.get(index) ?? 0) + (h >>> 31 === 0 ? 1 : -1));
-  }
-  const indices = [...counts.keys()].filter((i) => counts.get(i) !== 0).sort((a, b) => a - b);
-  const values = indices.map((i) => {
-    const c = counts.get(i) as number;
-    return Math.sign(c) * Math.log1p(Math.abs(c));
-  });
-  const norm = Math.sqrt(values.reduce((sum, v) => sum + v * v, 0));
-  return {
-    indices: Int32Array.from(indices),
-    values: Float32Array.from(norm > 0 ? values.map((v) => v / norm) : values),
-  };
-}
 
 test("tokenize lower-cases and splits on anything but letters and digits", () => {
   assert.deepEqual(tokenize("Hello, WORLD! it's 2 café"), ["hello", "world", "it", "s", "2", "café"]);
